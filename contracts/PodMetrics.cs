@@ -1,0 +1,62 @@
+namespace Platform.Contracts;
+
+/// <summary>
+/// Names, labels and buckets of the metrics the inference pod exports on <see cref="Path"/>
+/// and the operator's autoscaler scrapes. Base units throughout (seconds, requests).
+/// </summary>
+public static class PodMetrics
+{
+    public const string Path = "/metrics";
+
+    /// <summary>Requests admitted and waiting for a batch (gauge).</summary>
+    public const string QueueDepth = "platform_inference_queue_depth";
+    /// <summary>Admitted requests not yet answered: queued plus computing (gauge).</summary>
+    public const string InFlight = "platform_inference_in_flight_requests";
+    /// <summary>Capacity of the admission queue (gauge), so saturation is queue_depth / capacity.</summary>
+    public const string QueueCapacity = "platform_inference_queue_capacity";
+    /// <summary>End-to-end latency of answered inference requests (histogram, seconds).</summary>
+    public const string RequestDuration = "platform_inference_request_duration_seconds";
+    /// <summary>Time from admission to the start of compute (histogram, seconds).</summary>
+    public const string QueueWait = "platform_inference_queue_wait_seconds";
+    /// <summary>Time of one model run over a batch (histogram, seconds).</summary>
+    public const string ComputeDuration = "platform_inference_compute_duration_seconds";
+    /// <summary>Rows per model run (histogram).</summary>
+    public const string BatchSize = "platform_inference_batch_size";
+    /// <summary>Inference requests answered, by status code (counter).</summary>
+    public const string Requests = "platform_inference_requests_total";
+    /// <summary>Requests refused or dropped before compute, by reason (counter).</summary>
+    public const string Rejections = "platform_inference_rejections_total";
+    /// <summary>1 when the model is loaded and warmed up, else 0 (gauge).</summary>
+    public const string ModelReady = "platform_model_ready";
+
+    public const string ModelLabel = "model";
+    public const string CodeLabel = "code";
+    public const string ReasonLabel = "reason";
+
+    /// <summary>Values of <see cref="ReasonLabel"/>.</summary>
+    public static class Reasons
+    {
+        public const string QueueFull = "queue_full";
+        public const string Deadline = "deadline";
+        public const string Draining = "draining";
+        public const string BadRequest = "bad_request";
+        public const string ClientDisconnected = "client_disconnected";
+        public const string NotReady = "not_ready";
+    }
+
+    /// <summary>
+    /// Latency buckets (seconds): dense enough from 1 ms to 30 s that a p95 interpolated
+    /// inside one bucket is within about 25% of the true value.
+    /// </summary>
+    public static readonly double[] LatencyBuckets =
+    [
+        0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.0065, 0.008, 0.01,
+        0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.065, 0.08, 0.1,
+        0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1,
+        1.25, 1.5, 2, 2.5, 3, 4, 5, 6.5, 8, 10,
+        12.5, 15, 20, 25, 30,
+    ];
+
+    /// <summary>Batch size buckets (rows).</summary>
+    public static readonly double[] BatchSizeBuckets = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+}

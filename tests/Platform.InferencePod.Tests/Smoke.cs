@@ -1,0 +1,1 @@
+namespace Platform.InferencePod.Tests; public class Smoke { [Fact] public void Ok() => Assert.True(true); }

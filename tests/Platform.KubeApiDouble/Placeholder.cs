@@ -1,0 +1,1 @@
+namespace Platform.KubeApiDouble; public static class Placeholder {}
