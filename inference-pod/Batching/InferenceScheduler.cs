@@ -1,0 +1,216 @@
+using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Metrics;
+using Platform.InferencePod.Model;
+using Platform.InferencePod.Protocol;
+using Platform.Contracts;
+
+namespace Platform.InferencePod.Batching;
+
+/// <summary>
+/// Admission plus one batch loop per model instance. Each loop runs on its own thread
+/// (a model run blocks), warms its instance up, then repeatedly asks <see cref="BatchPolicy"/>
+/// whether to send what is queued, stacks it into one run, and completes each request.
+/// Loops exit only once the queue is closed and empty, so draining never drops an admitted request.
+/// </summary>
+public sealed class InferenceScheduler
+{
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(250);
+    private readonly LoadedModel _model;
+    private readonly PodOptions _options;
+    private readonly PodMetricSet _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _maxBatchSize;
+    private readonly long _maxQueueDelayTicks;
+    private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _loopsWarming;
+    private int _loopsRunning;
+    private double _secondsPerRow = 0.001;
+
+    public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger)
+    {
+        _model = model;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _maxBatchSize = model.Metadata.SupportsBatching ? options.Batching.MaxBatchSize : 1;
+        _maxQueueDelayTicks = (long)(options.Batching.MaxQueueDelay.TotalSeconds * time.TimestampFrequency);
+        Queue = new AdmissionQueue(options.Queue.Capacity, options.Queue.PriorityLevels, model.Instances.Count);
+    }
+
+    public AdmissionQueue Queue { get; }
+    public ModelMetadata Metadata => _model.Metadata;
+    /// <summary>Rows one run may stack (1 for a model without a dynamic batch axis).</summary>
+    public int MaxBatchSize => _maxBatchSize;
+    /// <summary>Completes when every instance has run its warm-up; faults when a warm-up run fails.</summary>
+    public Task WarmedUp => _warmedUp.Task;
+    /// <summary>Completes when every loop has exited after a drain.</summary>
+    public Task Stopped => _stopped.Task;
+
+    public void Start()
+    {
+        _loopsWarming = _model.Instances.Count;
+        _loopsRunning = _model.Instances.Count;
+        foreach (var instance in _model.Instances)
+        {
+            var thread = new Thread(() => RunLoop(instance)) { IsBackground = true, Name = $"batch-loop-{instance.Index}" };
+            thread.Start();
+        }
+    }
+
+    /// <summary>Builds the queue entry for a decoded request: its level and its deadline.</summary>
+    public WorkItem CreateWorkItem(InferenceRequest request, long arrivalTimestamp)
+    {
+        var levels = Queue.PriorityLevels;
+        var level = request.Priority == 0 ? levels - 1 : Math.Min(request.Priority, levels) - 1;
+        var timeout = _options.Queue.DefaultTimeout;
+        if (request.TimeoutMicroseconds > 0 && request.TimeoutMicroseconds < timeout.TotalMicroseconds)
+            timeout = TimeSpan.FromMicroseconds(request.TimeoutMicroseconds);
+        var deadline = arrivalTimestamp + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        return new WorkItem(request, level, arrivalTimestamp, deadline);
+    }
+
+    public AdmitResult TrySubmit(WorkItem item) => Queue.TryEnqueue(item);
+
+    /// <summary>Drops a queued request (deadline passed or client gone); false when compute already began.</summary>
+    public bool TryCancel(WorkItem item, InferenceError reason)
+    {
+        if (!item.TryCancel()) return false;
+        Queue.Remove(item);
+        item.Fail(reason);
+        return true;
+    }
+
+    /// <summary>Seconds until the current backlog is computed, for a 429's Retry-After.</summary>
+    public int EstimateRetryAfterSeconds()
+    {
+        var seconds = Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _model.Instances.Count;
+        return (int)Math.Clamp(Math.Ceiling(seconds), 1, 3600);
+    }
+
+    /// <summary>Stops admission; queued requests are still computed.</summary>
+    public void BeginDrain() => Queue.Close();
+
+    private void RunLoop(ModelInstance instance)
+    {
+        try
+        {
+            if (!WarmUp(instance)) return;
+            ServeLoop(instance);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _loopsRunning) == 0) _stopped.TrySetResult();
+        }
+    }
+
+    private bool WarmUp(ModelInstance instance)
+    {
+        try
+        {
+            var sizes = _options.Warmup.ResolveBatchSizes(_maxBatchSize).Where(s => s <= _maxBatchSize).DefaultIfEmpty(1).Distinct();
+            foreach (var size in sizes)
+            {
+                var batch = SyntheticRequests.Batch(_model.Metadata, size);
+                for (var i = 0; i < _options.Warmup.Iterations; i++)
+                {
+                    foreach (var outputs in instance.Run(batch))
+                    {
+                        foreach (var output in outputs) output.Release();
+                    }
+                }
+                _logger.LogInformation("Warm-up of instance {Instance} at batch size {BatchSize} done", instance.Index, size);
+            }
+            if (Interlocked.Decrement(ref _loopsWarming) == 0) _warmedUp.TrySetResult();
+            return true;
+        }
+        catch (Exception e)
+        {
+            _warmedUp.TrySetException(new StartupException($"warm-up of model '{_model.Metadata.Name}' failed: {e.Message.Split('\n')[0]}", e));
+            return false;
+        }
+    }
+
+    private void ServeLoop(ModelInstance instance)
+    {
+        var batch = new List<WorkItem>(_maxBatchSize);
+        var expired = new List<WorkItem>();
+        var benefit = DelayBenefit.Initial;
+        var rowsWhenWaitBegan = -1;
+        while (true)
+        {
+            var now = _time.GetTimestamp();
+            var candidate = Queue.Collect(now, _maxBatchSize, null, expired);
+            FailExpired(expired);
+            if (candidate is null)
+            {
+                if (Queue.IsDrained) return;
+                rowsWhenWaitBegan = -1;
+                Queue.WaitForWork(IdleWait);
+                continue;
+            }
+            var decision = Queue.IsClosed ? BatchDecision.Now : BatchPolicy.Decide(now, candidate.Value, _maxBatchSize, _maxQueueDelayTicks, benefit);
+            if (!decision.SendNow)
+            {
+                if (rowsWhenWaitBegan < 0) rowsWhenWaitBegan = candidate.Value.Rows;
+                Queue.WaitForWork(_time.GetElapsedTime(now, decision.WaitUntilTimestamp));
+                continue;
+            }
+            Queue.Collect(now, _maxBatchSize, batch, expired);
+            FailExpired(expired);
+            if (batch.Count == 0) continue;
+            var rows = Execute(instance, batch);
+            benefit = benefit.After(rowsWhenWaitBegan >= 0, rowsWhenWaitBegan, rows);
+            rowsWhenWaitBegan = -1;
+            batch.Clear();
+        }
+    }
+
+    private int Execute(ModelInstance instance, List<WorkItem> batch)
+    {
+        var start = _time.GetTimestamp();
+        var rows = 0;
+        foreach (var item in batch)
+        {
+            rows += item.Rows;
+            _metrics.QueueWait.Observe(_time.GetElapsedTime(item.EnqueuedTimestamp, start).TotalSeconds);
+        }
+        try
+        {
+            var outputs = instance.Run(batch);
+            for (var i = 0; i < batch.Count; i++) batch[i].Complete(outputs[i]);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Model run over a batch of {Rows} rows failed", rows);
+            var error = new InferenceError(StatusCodes.Status500InternalServerError, $"model run failed: {e.Message.Split('\n')[0]}");
+            foreach (var item in batch) item.Fail(error);
+        }
+        var elapsed = _time.GetElapsedTime(start).TotalSeconds;
+        _metrics.ComputeDuration.Observe(elapsed);
+        _metrics.BatchSize.Observe(rows);
+        var perRow = Volatile.Read(ref _secondsPerRow);
+        Volatile.Write(ref _secondsPerRow, perRow + 0.2 * (elapsed / rows - perRow));
+        return rows;
+    }
+
+    private void FailExpired(List<WorkItem> expired)
+    {
+        if (expired.Count == 0) return;
+        foreach (var item in expired)
+        {
+            item.Fail(DeadlineExceeded(item));
+        }
+        expired.Clear();
+    }
+
+    public InferenceError DeadlineExceeded(WorkItem item)
+    {
+        var waited = _time.GetElapsedTime(item.EnqueuedTimestamp).TotalMilliseconds;
+        return new InferenceError(StatusCodes.Status504GatewayTimeout,
+            $"request waited {waited:F0} ms in the queue and passed its deadline before compute began; it was not computed",
+            PodMetrics.Reasons.Deadline);
+    }
+}

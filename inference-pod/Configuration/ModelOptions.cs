@@ -1,0 +1,21 @@
+using Platform.Contracts;
+
+namespace Platform.InferencePod.Configuration;
+
+/// <summary>Which model to serve and how to run it (section "Model").</summary>
+public sealed class ModelOptions
+{
+    /// <summary>Path of the .onnx file; in a cluster a read-only volume mount.</summary>
+    public string Path { get; set; } = "";
+    /// <summary>Name the model is served under; default: the file name without extension.</summary>
+    public string? Name { get; set; }
+    public string Version { get; set; } = "1";
+    /// <summary>Independent ONNX Runtime sessions, each with its own batch loop.</summary>
+    public int Instances { get; set; } = 1;
+    public string ExecutionProvider { get; set; } = PodSettings.ExecutionProviders.Cpu;
+    public int DeviceId { get; set; }
+    /// <summary>Intra-op threads per session; 0 lets ONNX Runtime use one per core.</summary>
+    public int IntraOpThreads { get; set; }
+
+    public string ResolvedName => string.IsNullOrWhiteSpace(Name) ? System.IO.Path.GetFileNameWithoutExtension(Path) : Name!;
+}

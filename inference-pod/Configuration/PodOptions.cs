@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Platform.Contracts;
+
+namespace Platform.InferencePod.Configuration;
+
+/// <summary>All pod settings, bound from configuration and validated together at start-up.</summary>
+public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, QueueOptions Queue, WarmupOptions Warmup, ServerOptions Server)
+{
+    /// <summary>Binds and validates; throws <see cref="StartupException"/> with one line naming every bad setting.</summary>
+    public static PodOptions Load(IConfiguration configuration)
+    {
+        var options = new PodOptions(
+            Bind<ModelOptions>(configuration, PodSettings.ModelSection),
+            Bind<BatchingOptions>(configuration, PodSettings.BatchingSection),
+            Bind<QueueOptions>(configuration, PodSettings.QueueSection),
+            Bind<WarmupOptions>(configuration, PodSettings.WarmupSection),
+            Bind<ServerOptions>(configuration, PodSettings.ServerSection));
+        var errors = PodOptionsValidator.Validate(options.Model, options.Batching, options.Queue, options.Warmup, options.Server);
+        if (errors.Count > 0) throw new StartupException("invalid configuration: " + string.Join("; ", errors));
+        return options;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var value = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(value, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's messages name the key ("Failed to convert configuration value at 'Batching:MaxBatchSize' ...").
+            throw new StartupException("invalid configuration: " + e.Message.Split('\n')[0].Trim());
+        }
+        return value;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Platform.InferencePod.Configuration;
+
+/// <summary>HTTP serving and shutdown (section "Server").</summary>
+public sealed class ServerOptions
+{
+    /// <summary>How long a SIGTERM waits for accepted requests to finish before the process exits.</summary>
+    public double DrainTimeoutSeconds { get; set; } = 30;
+    /// <summary>Largest request body accepted; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
+
+    public TimeSpan DrainTimeout => TimeSpan.FromSeconds(DrainTimeoutSeconds);
+}

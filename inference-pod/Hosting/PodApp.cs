@@ -1,0 +1,61 @@
+using Platform.Contracts;
+using Platform.InferencePod.Batching;
+using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Lifecycle;
+using Platform.InferencePod.Metrics;
+using Platform.InferencePod.Model;
+using Platform.InferencePod.Protocol;
+using Prometheus;
+
+namespace Platform.InferencePod.Hosting;
+
+/// <summary>
+/// Builds the pod: validated options, the model loaded once, scheduler, endpoints, metrics.
+/// Every failure a user can fix surfaces as a <see cref="StartupException"/> before the
+/// server starts listening.
+/// </summary>
+public static class PodApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var options = PodOptions.Load(builder.Configuration);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+        });
+        // The host's shutdown budget covers the drain, plus a little for the server to close connections.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.DrainTimeout + TimeSpan.FromSeconds(2));
+
+        var model = ModelLoader.Load(options.Model);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new PodMetricSet(registry, model.Metadata.Name);
+        metrics.QueueCapacity.Set(options.Queue.Capacity);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(model);
+        builder.Services.AddSingleton(model.Metadata);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<InferenceScheduler>();
+        builder.Services.AddSingleton<PodState>();
+        builder.Services.AddSingleton<MetadataDocuments>();
+        builder.Services.AddSingleton<InferHandler>();
+        builder.Services.AddHostedService<PodLifecycleService>();
+
+        var app = builder.Build();
+        var scheduler = app.Services.GetRequiredService<InferenceScheduler>();
+        registry.AddBeforeCollectCallback(() => metrics.QueueDepth.Set(scheduler.Queue.Count));
+        app.MapV2();
+        app.MapMetrics(PodMetrics.Path, registry);
+        app.Logger.LogInformation("Serving model '{Model}' version {Version} from {Path}: inputs {Inputs}, batching {Batching} (max {MaxBatch}), {Instances} instance(s), provider {Provider}",
+            model.Metadata.Name, model.Metadata.Version, options.Model.Path,
+            string.Join(", ", model.Metadata.Inputs.Select(i => $"{i.Name} {i.DataType.ToProtocolName()} {RequestDecoder.Format(i.Shape)}")),
+            model.Metadata.SupportsBatching, scheduler.MaxBatchSize, model.Instances.Count, options.Model.ExecutionProvider);
+        return app;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Platform.InferencePod.Batching;
+using Platform.InferencePod.Model;
+using Platform.InferencePod.Protocol;
+
+namespace Platform.InferencePod.Lifecycle;
+
+/// <summary>
+/// Runs synthetic requests through the whole data plane (decode JSON and binary, admit, batch,
+/// run, encode) so the code the first real request takes is already compiled and its buffers
+/// sized: the first request after ready is not slower than the ones after it.
+/// </summary>
+public static class ProtocolWarmup
+{
+    public const int Iterations = 40;
+
+    public static async Task RunAsync(InferenceScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var metadata = scheduler.Metadata;
+        var template = SyntheticRequests.Request(metadata, seed: 0);
+        var json = JsonBody(metadata, template, binary: false);
+        var binary = JsonBody(metadata, template, binary: true);
+        var body = new byte[binary.Length + template.Inputs.Sum(i => i.Data.Length)];
+        binary.CopyTo(body, 0);
+        var offset = binary.Length;
+        foreach (var input in template.Inputs)
+        {
+            input.Data.Span.CopyTo(body.AsSpan(offset));
+            offset += input.Data.Length;
+        }
+        for (var i = 0; i < Iterations && !cancellationToken.IsCancellationRequested; i++)
+        {
+            await RoundTripAsync(scheduler, time, json, json.Length);
+            await RoundTripAsync(scheduler, time, body, binary.Length);
+        }
+    }
+
+    private static async Task RoundTripAsync(InferenceScheduler scheduler, TimeProvider time, byte[] body, int jsonLength)
+    {
+        using var request = new InferenceRequest();
+        RequestDecoder.Decode(body, jsonLength, scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
+        var item = scheduler.CreateWorkItem(request, time.GetTimestamp());
+        if (scheduler.TrySubmit(item) != AdmitResult.Admitted) return;
+        var outputs = await item.Completion;
+        using var encoded = new PooledBufferWriter();
+        ResponseEncoder.EncodeJson(encoded, scheduler.Metadata, request, outputs);
+        foreach (var output in outputs) output.Release();
+    }
+
+    private static byte[] JsonBody(ModelMetadata metadata, InferenceRequest template, bool binary)
+    {
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriterDefaults.Options))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", "warm-up");
+            writer.WriteStartArray("inputs");
+            foreach (var input in template.Inputs)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", input.Name);
+                writer.WriteString("datatype", input.DataType.ToProtocolName());
+                writer.WriteStartArray("shape");
+                foreach (var d in input.Shape) writer.WriteNumberValue(d);
+                writer.WriteEndArray();
+                if (binary)
+                {
+                    writer.WriteStartObject("parameters");
+                    writer.WriteNumber("binary_data_size", input.Data.Length);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    writer.WriteStartArray("data");
+                    var size = input.DataType.ElementSize();
+                    for (var e = 0; e < input.Data.Length / size; e++)
+                    {
+                        if (input.DataType == TensorDataType.Fp32)
+                            writer.WriteNumberValue(BitConverter.ToSingle(input.Data.Span.Slice(e * 4, 4)));
+                        else if (input.DataType == TensorDataType.Bool)
+                            writer.WriteBooleanValue(false);
+                        else
+                            writer.WriteNumberValue(0);
+                    }
+                    writer.WriteEndArray();
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            if (binary)
+            {
+                writer.WriteStartObject("parameters");
+                writer.WriteBoolean("binary_data_output", true);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,424 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Platform.Contracts;
+using Platform.InferencePod.Model;
+
+namespace Platform.InferencePod.Protocol;
+
+/// <summary>
+/// Decodes a V2 inference request (JSON, optionally followed by binary tensor data) straight
+/// into raw tensor buffers, validating it against the model as it goes. Each problem becomes
+/// a 400 whose message names the input and says what is wrong.
+/// </summary>
+public static class RequestDecoder
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    /// <param name="body">The whole body; the request keeps slices of its binary part.</param>
+    /// <param name="jsonLength">Length of the JSON header (the whole body without the binary extension).</param>
+    public static void Decode(ReadOnlyMemory<byte> body, int jsonLength, ModelMetadata model, int maxBatchSize, int priorityLevels, InferenceRequest request)
+    {
+        var json = body.Span[..jsonLength];
+        var binary = body[jsonLength..];
+        var inputs = new RequestTensor?[model.Inputs.Count];
+        var binaryOffset = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(json, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw InferenceError.BadRequest("request body must be a JSON object");
+            while (ReadProperty(ref reader, out var property))
+            {
+                if (property.SequenceEqual("inputs"u8))
+                {
+                    Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array");
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        DecodeInput(ref reader, json, binary, ref binaryOffset, model, maxBatchSize, inputs, request);
+                    }
+                }
+                else if (property.SequenceEqual("id"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String) throw InferenceError.BadRequest("'id' must be a string");
+                    request.Id = reader.GetString();
+                }
+                else if (property.SequenceEqual("parameters"u8))
+                {
+                    DecodeRequestParameters(ref reader, priorityLevels, request);
+                }
+                else if (property.SequenceEqual("outputs"u8))
+                {
+                    DecodeOutputs(ref reader, model, request);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (reader.Read()) throw InferenceError.BadRequest("unexpected data after the request's JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw InferenceError.BadRequest($"request body is not valid JSON: {e.Message}");
+        }
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i] is null)
+                throw InferenceError.BadRequest($"missing input '{model.Inputs[i].Name}' (the model's inputs: {string.Join(", ", model.InputNames)})");
+        }
+        if (binaryOffset != binary.Length)
+            throw InferenceError.BadRequest($"the body has {binary.Length} bytes of binary data but the inputs declare {binaryOffset} (binary_data_size)");
+        request.Inputs = inputs!;
+        request.Rows = model.SupportsBatching ? (int)request.Inputs[0].Shape[0] : 1;
+        if (model.SupportsBatching)
+        {
+            foreach (var input in request.Inputs)
+            {
+                if (input.Shape[0] != request.Rows)
+                    throw InferenceError.BadRequest($"inputs disagree on the batch size: '{request.Inputs[0].Name}' has {request.Rows} rows, '{input.Name}' has {input.Shape[0]}");
+            }
+        }
+    }
+
+    private static bool ReadProperty(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
+    {
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndObject)
+        {
+            name = default;
+            return false;
+        }
+        name = reader.ValueSpan;
+        return true;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
+    {
+        if (!reader.Read() || reader.TokenType != type) throw InferenceError.BadRequest(message);
+    }
+
+    private static void DecodeInput(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ReadOnlyMemory<byte> binary, ref int binaryOffset,
+        ModelMetadata model, int maxBatchSize, RequestTensor?[] inputs, InferenceRequest request)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw InferenceError.BadRequest("each entry of 'inputs' must be an object");
+        string? name = null;
+        TensorDataType? dataType = null;
+        long[]? shape = null;
+        var dataStart = -1;
+        long binarySize = -1;
+        while (ReadProperty(ref reader, out var property))
+        {
+            if (property.SequenceEqual("name"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String) throw InferenceError.BadRequest("an input's 'name' must be a string");
+                name = reader.GetString();
+            }
+            else if (property.SequenceEqual("datatype"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String) throw InferenceError.BadRequest($"input '{name}': 'datatype' must be a string");
+                if (!TensorDataTypes.TryParse(reader.ValueSpan, out var parsed))
+                    throw InferenceError.BadRequest($"input '{name}': datatype '{reader.GetString()}' is not supported (use BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32 or FP64)");
+                dataType = parsed;
+            }
+            else if (property.SequenceEqual("shape"u8))
+            {
+                shape = DecodeShape(ref reader, name);
+            }
+            else if (property.SequenceEqual("data"u8))
+            {
+                reader.Read();
+                dataStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+            }
+            else if (property.SequenceEqual("parameters"u8))
+            {
+                binarySize = DecodeTensorParameters(ref reader, name);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (name is null) throw InferenceError.BadRequest("an input has no 'name'");
+        var index = model.InputIndex(name);
+        if (index < 0) throw InferenceError.BadRequest($"unknown input '{name}' (the model's inputs: {string.Join(", ", model.InputNames)})");
+        if (inputs[index] is not null) throw InferenceError.BadRequest($"input '{name}' appears more than once");
+        var spec = model.Inputs[index];
+        if (dataType is null) throw InferenceError.BadRequest($"input '{name}' has no 'datatype'");
+        if (dataType != spec.DataType)
+            throw InferenceError.BadRequest($"input '{name}' has datatype {dataType.Value.ToProtocolName()} but the model expects {spec.DataType.ToProtocolName()}");
+        if (shape is null) throw InferenceError.BadRequest($"input '{name}' has no 'shape'");
+        ValidateShape(spec, shape, model.SupportsBatching, maxBatchSize);
+
+        var elements = ElementCount(shape, name);
+        var bytes = elements * spec.DataType.ElementSize();
+        if (bytes > int.MaxValue) throw InferenceError.BadRequest($"input '{name}' with shape {Format(shape)} is too large");
+        ReadOnlyMemory<byte> data;
+        if (binarySize >= 0)
+        {
+            if (dataStart >= 0) throw InferenceError.BadRequest($"input '{name}' has both 'data' and binary_data_size");
+            if (binarySize != bytes)
+                throw InferenceError.BadRequest($"input '{name}': binary_data_size is {binarySize} but shape {Format(shape)} of {spec.DataType.ToProtocolName()} needs {bytes} bytes");
+            if (binaryOffset + bytes > binary.Length)
+                throw InferenceError.BadRequest($"input '{name}' needs {bytes} bytes of binary data but only {binary.Length - binaryOffset} remain in the body");
+            data = binary.Slice(binaryOffset, (int)bytes);
+            binaryOffset += (int)bytes;
+        }
+        else if (dataStart >= 0)
+        {
+            var buffer = request.RentBuffer((int)Math.Max(bytes, 1));
+            DecodeData(json[dataStart..], spec.DataType, elements, name, shape, buffer.AsSpan(0, (int)bytes));
+            data = buffer.AsMemory(0, (int)bytes);
+        }
+        else
+        {
+            throw InferenceError.BadRequest($"input '{name}' has neither 'data' nor binary_data_size");
+        }
+        inputs[index] = new RequestTensor(spec.Name, spec.DataType, shape, data);
+    }
+
+    private static long[] DecodeShape(ref Utf8JsonReader reader, string? name)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, $"input '{name}': 'shape' must be an array of integers");
+        Span<long> dims = stackalloc long[16];
+        var rank = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim) || dim < 0)
+                throw InferenceError.BadRequest($"input '{name}': 'shape' must be an array of non-negative integers");
+            if (rank == dims.Length) throw InferenceError.BadRequest($"input '{name}': 'shape' has more than {dims.Length} dimensions");
+            dims[rank++] = dim;
+        }
+        return dims[..rank].ToArray();
+    }
+
+    private static long DecodeTensorParameters(ref Utf8JsonReader reader, string? name)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, $"input '{name}': 'parameters' must be an object");
+        long binarySize = -1;
+        while (ReadProperty(ref reader, out var property))
+        {
+            reader.Read();
+            if (property.SequenceEqual("binary_data_size"u8))
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out binarySize) || binarySize < 0)
+                    throw InferenceError.BadRequest($"input '{name}': binary_data_size must be a non-negative integer");
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return binarySize;
+    }
+
+    private static void DecodeRequestParameters(ref Utf8JsonReader reader, int priorityLevels, InferenceRequest request)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, "'parameters' must be an object");
+        while (ReadProperty(ref reader, out var property))
+        {
+            reader.Read();
+            if (property.SequenceEqual("priority"u8))
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var priority) || priority < 0 || priority > priorityLevels)
+                    throw InferenceError.BadRequest($"parameter '{InferenceProtocol.PriorityParameter}' must be an integer from 0 (default) to {priorityLevels}; 1 is the highest");
+                request.Priority = priority;
+            }
+            else if (property.SequenceEqual("timeout"u8))
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var timeout) || timeout < 0)
+                    throw InferenceError.BadRequest($"parameter '{InferenceProtocol.TimeoutParameter}' must be a non-negative integer (microseconds)");
+                request.TimeoutMicroseconds = timeout;
+            }
+            else if (property.SequenceEqual("binary_data_output"u8))
+            {
+                request.BinaryOutputs = ReadBool(ref reader, InferenceProtocol.BinaryDataOutputParameter);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void DecodeOutputs(ref Utf8JsonReader reader, ModelMetadata model, InferenceRequest request)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "'outputs' must be an array");
+        var outputs = new List<RequestedOutput>(model.Outputs.Count);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) throw InferenceError.BadRequest("each entry of 'outputs' must be an object");
+            string? name = null;
+            var binary = false;
+            while (ReadProperty(ref reader, out var property))
+            {
+                reader.Read();
+                if (property.SequenceEqual("name"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.String) throw InferenceError.BadRequest("an output's 'name' must be a string");
+                    name = reader.GetString();
+                }
+                else if (property.SequenceEqual("parameters"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject) throw InferenceError.BadRequest($"output '{name}': 'parameters' must be an object");
+                    while (ReadProperty(ref reader, out var parameter))
+                    {
+                        reader.Read();
+                        if (parameter.SequenceEqual("binary_data"u8)) binary = ReadBool(ref reader, InferenceProtocol.BinaryDataParameter);
+                        else if (parameter.SequenceEqual("classification"u8)) throw InferenceError.BadRequest("the classification extension is not supported");
+                        else reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            if (name is null) throw InferenceError.BadRequest("an output has no 'name'");
+            var index = model.OutputIndex(name);
+            if (index < 0) throw InferenceError.BadRequest($"unknown output '{name}' (the model's outputs: {string.Join(", ", model.OutputNames)})");
+            outputs.Add(new RequestedOutput(index, binary));
+        }
+        request.Outputs = outputs.ToArray();
+    }
+
+    private static bool ReadBool(ref Utf8JsonReader reader, string parameter) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw InferenceError.BadRequest($"parameter '{parameter}' must be true or false"),
+    };
+
+    private static void ValidateShape(TensorSpec spec, long[] shape, bool batching, int maxBatchSize)
+    {
+        if (shape.Length != spec.Shape.Length)
+            throw InferenceError.BadRequest($"input '{spec.Name}' has shape {Format(shape)} but the model expects {Format(spec.Shape)} (-1 is any size)");
+        for (var d = 0; d < shape.Length; d++)
+        {
+            if (spec.Shape[d] >= 0 && spec.Shape[d] != shape[d])
+                throw InferenceError.BadRequest($"input '{spec.Name}' has shape {Format(shape)} but the model expects {Format(spec.Shape)} (-1 is any size)");
+        }
+        if (batching && (shape[0] < 1 || shape[0] > maxBatchSize))
+            throw InferenceError.BadRequest($"input '{spec.Name}' has batch size {shape[0]}; it must be between 1 and {maxBatchSize}");
+    }
+
+    private static long ElementCount(long[] shape, string name)
+    {
+        long count = 1;
+        try
+        {
+            foreach (var d in shape) count = checked(count * d);
+        }
+        catch (OverflowException)
+        {
+            throw InferenceError.BadRequest($"input '{name}' with shape {Format(shape)} is too large");
+        }
+        return count;
+    }
+
+    private static void DecodeData(ReadOnlySpan<byte> json, TensorDataType type, long elements, string name, long[] shape, Span<byte> destination)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray) throw InferenceError.BadRequest($"input '{name}': 'data' must be an array");
+        long count = 0;
+        var depth = 0;
+        var size = type.ElementSize();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray:
+                    depth++;
+                    continue;
+                case JsonTokenType.EndArray when depth == 0:
+                    goto done;
+                case JsonTokenType.EndArray:
+                    depth--;
+                    continue;
+            }
+            if (count < elements && !WriteElement(ref reader, type, destination.Slice((int)(count * size), size)))
+            {
+                throw InferenceError.BadRequest($"input '{name}': data element {count} is not a valid {type.ToProtocolName()} value");
+            }
+            count++;
+        }
+    done:
+        if (count != elements)
+            throw InferenceError.BadRequest($"input '{name}': 'data' has {count} elements but shape {Format(shape)} needs {elements}");
+    }
+
+    private static bool WriteElement(ref Utf8JsonReader reader, TensorDataType type, Span<byte> destination)
+    {
+        if (type == TensorDataType.Bool)
+        {
+            if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+            {
+                destination[0] = reader.TokenType == JsonTokenType.True ? (byte)1 : (byte)0;
+                return true;
+            }
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var flag) && flag is 0 or 1)
+            {
+                destination[0] = (byte)flag;
+                return true;
+            }
+            return false;
+        }
+        if (reader.TokenType != JsonTokenType.Number) return false;
+        switch (type)
+        {
+            case TensorDataType.Fp32:
+                if (!reader.TryGetSingle(out var f) || !float.IsFinite(f)) return false;
+                MemoryMarshal.Write(destination, in f);
+                return true;
+            case TensorDataType.Fp64:
+                if (!reader.TryGetDouble(out var d) || !double.IsFinite(d)) return false;
+                MemoryMarshal.Write(destination, in d);
+                return true;
+            case TensorDataType.Fp16:
+                if (!reader.TryGetDouble(out var h) || !double.IsFinite(h)) return false;
+                var half = (Half)h;
+                MemoryMarshal.Write(destination, in half);
+                return true;
+            case TensorDataType.Bf16:
+                if (!reader.TryGetSingle(out var b) || !float.IsFinite(b)) return false;
+                var bits = BitConverter.SingleToUInt32Bits(b);
+                BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16));
+                return true;
+            case TensorDataType.UInt64:
+                if (!reader.TryGetUInt64(out var u64)) return false;
+                MemoryMarshal.Write(destination, in u64);
+                return true;
+        }
+        if (!reader.TryGetInt64(out var i)) return false;
+        switch (type)
+        {
+            case TensorDataType.Int64: MemoryMarshal.Write(destination, in i); return true;
+            case TensorDataType.Int32 when i is >= int.MinValue and <= int.MaxValue: var i32 = (int)i; MemoryMarshal.Write(destination, in i32); return true;
+            case TensorDataType.Int16 when i is >= short.MinValue and <= short.MaxValue: var i16 = (short)i; MemoryMarshal.Write(destination, in i16); return true;
+            case TensorDataType.Int8 when i is >= sbyte.MinValue and <= sbyte.MaxValue: destination[0] = (byte)(sbyte)i; return true;
+            case TensorDataType.UInt32 when i is >= 0 and <= uint.MaxValue: var u32 = (uint)i; MemoryMarshal.Write(destination, in u32); return true;
+            case TensorDataType.UInt16 when i is >= 0 and <= ushort.MaxValue: var u16 = (ushort)i; MemoryMarshal.Write(destination, in u16); return true;
+            case TensorDataType.UInt8 when i is >= 0 and <= byte.MaxValue: destination[0] = (byte)i; return true;
+            default: return false;
+        }
+    }
+
+    internal static string Format(long[] shape)
+    {
+        var builder = new StringBuilder("[");
+        for (var i = 0; i < shape.Length; i++)
+        {
+            if (i > 0) builder.Append(',');
+            builder.Append(shape[i]);
+        }
+        return builder.Append(']').ToString();
+    }
+}
