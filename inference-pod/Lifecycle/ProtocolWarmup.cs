@@ -39,7 +39,8 @@ public static class ProtocolWarmup
     {
         using var request = new InferenceRequest();
         RequestDecoder.Decode(body, jsonLength, scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
-        var item = scheduler.CreateWorkItem(request, time.GetTimestamp());
+        // No deadline: a slow first (not yet compiled) pass must not fail the warm-up.
+        var item = new WorkItem(request, priorityLevel: 0, time.GetTimestamp(), long.MaxValue);
         if (scheduler.TrySubmit(item) != AdmitResult.Admitted) return;
         var outputs = await item.Completion;
         using var encoded = new PooledBufferWriter();

@@ -51,6 +51,12 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         {
             status = await RefuseAsync(context, ClientGone);
         }
+        catch (Exception e)
+        {
+            // A defect, not a client error: answer in the protocol's shape and keep serving.
+            logger.LogError(e, "Inference request failed unexpectedly");
+            status = await RefuseAsync(context, new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"));
+        }
         metrics.CountResponse(status);
         if (status == StatusCodes.Status200OK) metrics.RequestDuration.Observe(time.GetElapsedTime(arrival).TotalSeconds);
     }

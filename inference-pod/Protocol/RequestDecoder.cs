@@ -65,6 +65,11 @@ public static class RequestDecoder
         {
             throw InferenceError.BadRequest($"request body is not valid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // Raised when a JSON string holds bytes that are not UTF-8.
+            throw InferenceError.BadRequest($"request body is not valid UTF-8 JSON: {e.Message}");
+        }
         for (var i = 0; i < inputs.Length; i++)
         {
             if (inputs[i] is null)

@@ -9,15 +9,16 @@ namespace Platform.InferencePod.Tests;
 public sealed class AdmissionTests
 {
     private const string Runs = "platform_inference_batch_size_sum{model=\"mobilenet_v2\"}";
-    private static readonly long[] ImageShape = [1, 3, 224, 224];
-    private static readonly float[] Image = V2Requests.RandomFloats(3 * 224 * 224, seed: 9);
+    // Two images per request and one intra-op thread make each run slow enough that a backlog forms reliably.
+    private static readonly long[] ImageShape = [2, 3, 224, 224];
+    private static readonly float[] Image = V2Requests.RandomFloats(2 * 3 * 224 * 224, seed: 9);
 
     private static Task<HttpResponseMessage> Infer(PodServer pod, JsonObject? parameters = null, CancellationToken cancellationToken = default) =>
         pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", ImageShape, Image, parameters: parameters), cancellationToken);
 
     private static Dictionary<string, string?> OneAtATime(Dictionary<string, string?>? more = null)
     {
-        var settings = new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "1", ["Warmup:Iterations"] = "1" };
+        var settings = new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Model:IntraOpThreads"] = "1" };
         foreach (var (k, v) in more ?? []) settings[k] = v;
         return settings;
     }
@@ -38,7 +39,7 @@ public sealed class AdmissionTests
             Assert.Contains("queue is full", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.ToString());
         }
         Assert.Equal(rejected.Length, await pod.MetricAsync("platform_inference_rejections_total{model=\"mobilenet_v2\",reason=\"queue_full\"}"));
-        Assert.Equal(served, await pod.MetricAsync(Runs) - rowsBefore);
+        Assert.Equal(2 * served, await pod.MetricAsync(Runs) - rowsBefore);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class AdmissionTests
         Assert.NotEmpty(expired);
         Assert.Equal(40, served + expired.Length);
         Assert.Contains("deadline", (await expired[0].Content.ReadFromJsonAsync<JsonObject>())!["error"]!.ToString());
-        Assert.Equal(served, await pod.MetricAsync(Runs) - rowsBefore);
+        Assert.Equal(2 * served, await pod.MetricAsync(Runs) - rowsBefore);
         Assert.Equal(expired.Length, await pod.MetricAsync("platform_inference_rejections_total{model=\"mobilenet_v2\",reason=\"deadline\"}"));
     }
 
@@ -72,17 +73,25 @@ public sealed class AdmissionTests
     {
         await using var pod = await PodServer.StartAsync(TestModels.MobileNet, OneAtATime());
         var rowsBefore = await pod.MetricAsync(Runs);
-        var backlog = Enumerable.Range(0, 30).Select(_ => Infer(pod)).ToArray();
+        const int backlogCount = 60;
+        var backlog = Enumerable.Range(0, backlogCount).Select(_ => Infer(pod)).ToArray();
+        await WaitUntilAsync(async () => await AdmittedAsync(pod) >= backlogCount);
         using var cancel = new CancellationTokenSource();
         var abandoned = Infer(pod, cancellationToken: cancel.Token);
-        await WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") >= 20);
+        await WaitUntilAsync(async () => await AdmittedAsync(pod) >= backlogCount + 1);
+        Assert.True(await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") >= 2, "the test needs the abandoned request queued behind a backlog");
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         var responses = await Task.WhenAll(backlog);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         await WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_rejections_total{model=\"mobilenet_v2\",reason=\"client_disconnected\"}") == 1);
-        Assert.Equal(30, await pod.MetricAsync(Runs) - rowsBefore);
+        Assert.Equal(2 * backlogCount, await pod.MetricAsync(Runs) - rowsBefore);
     }
+
+    /// <summary>Requests admitted so far: answered plus in flight.</summary>
+    private static async Task<double> AdmittedAsync(PodServer pod) =>
+        await pod.MetricAsync("platform_inference_in_flight_requests{model=\"mobilenet_v2\"}") +
+        await pod.MetricAsync("platform_inference_requests_total{model=\"mobilenet_v2\",code=\"200\"}");
 
     [Fact]
     public async Task A_high_priority_request_overtakes_queued_low_priority_ones()

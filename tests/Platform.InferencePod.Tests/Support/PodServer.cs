@@ -29,7 +29,12 @@ public sealed class PodServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var server = new PodServer(app, new Uri(address));
-        if (waitForReady) await server.State.WhenWarmedUp.WaitAsync(TimeSpan.FromSeconds(60));
+        if (waitForReady)
+        {
+            var stopping = Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping);
+            await Task.WhenAny(server.State.WhenWarmedUp, stopping).WaitAsync(TimeSpan.FromSeconds(60));
+            if (!server.State.WarmedUp) throw new InvalidOperationException("the pod stopped before it was ready (warm-up failed)");
+        }
         return server;
     }
 

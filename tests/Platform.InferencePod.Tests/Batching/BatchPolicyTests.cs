@@ -1,0 +1,65 @@
+using Platform.InferencePod.Batching;
+
+namespace Platform.InferencePod.Tests.Batching;
+
+public sealed class BatchPolicyTests
+{
+    private const long Delay = 2_000;
+    private static readonly DelayBenefit Helps = DelayBenefit.Initial;
+    private static readonly DelayBenefit DoesNotHelp = new(0.0, 0);
+
+    [Fact]
+    public void A_full_batch_is_sent_at_once() =>
+        Assert.True(BatchPolicy.Decide(100, new BatchCandidate(8, 100, long.MaxValue), 8, Delay, Helps).SendNow);
+
+    [Fact]
+    public void A_partial_batch_waits_until_the_head_request_has_waited_the_delay()
+    {
+        var decision = BatchPolicy.Decide(500, new BatchCandidate(3, 100, long.MaxValue), 8, Delay, Helps);
+        Assert.False(decision.SendNow);
+        Assert.Equal(100 + Delay, decision.WaitUntilTimestamp);
+        Assert.True(BatchPolicy.Decide(100 + Delay, new BatchCandidate(3, 100, long.MaxValue), 8, Delay, Helps).SendNow);
+    }
+
+    [Fact]
+    public void Without_a_delay_nothing_waits() =>
+        Assert.True(BatchPolicy.Decide(100, new BatchCandidate(1, 100, long.MaxValue), 8, 0, Helps).SendNow);
+
+    [Fact]
+    public void Nothing_waits_when_recent_waits_gained_nothing() =>
+        Assert.True(BatchPolicy.Decide(100, new BatchCandidate(1, 100, long.MaxValue), 8, Delay, DoesNotHelp).SendNow);
+
+    [Fact]
+    public void A_request_close_to_its_deadline_is_not_held_for_company() =>
+        Assert.True(BatchPolicy.Decide(100, new BatchCandidate(1, 100, 100 + Delay / 2), 8, Delay, Helps).SendNow);
+
+    [Fact]
+    public void Waits_that_gain_rows_keep_waiting_worthwhile_and_waits_that_gain_none_stop_it()
+    {
+        var benefit = DelayBenefit.Initial;
+        for (var i = 0; i < 10; i++) benefit = benefit.After(waited: true, rowsWhenFirstSeen: 1, rowsSent: 1);
+        Assert.False(benefit.WaitingHelps);
+        for (var i = 0; i < 10; i++) benefit = benefit.After(waited: true, rowsWhenFirstSeen: 1, rowsSent: 6);
+        Assert.True(benefit.WaitingHelps);
+    }
+
+    [Fact]
+    public void After_waiting_stopped_helping_a_probe_wait_comes_every_so_many_batches()
+    {
+        var benefit = new DelayBenefit(0.0, 0);
+        var probes = 0;
+        for (var i = 0; i < DelayBenefit.ProbeEvery * 4; i++)
+        {
+            if (benefit.WaitingHelps)
+            {
+                probes++;
+                benefit = benefit.After(waited: true, 1, 1);
+            }
+            else
+            {
+                benefit = benefit.After(waited: false, -1, 1);
+            }
+        }
+        Assert.InRange(probes, 3, 4);
+    }
+}
