@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting.Server;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
 
@@ -13,6 +14,7 @@ public sealed class PodLifecycleService(
     PodState state,
     PodOptions options,
     TimeProvider time,
+    IServer server,
     IHostApplicationLifetime lifetime,
     ILogger<PodLifecycleService> logger) : IHostedService
 {
@@ -32,7 +34,9 @@ public sealed class PodLifecycleService(
         {
             var started = time.GetTimestamp();
             await scheduler.WarmedUp;
-            await ProtocolWarmup.RunAsync(scheduler, time, _stopping.Token);
+            var bodies = await ProtocolWarmup.RunAsync(scheduler, time, _stopping.Token);
+            await WhenStartedAsync();
+            await HttpWarmup.RunAsync(server, state, scheduler.Metadata.Name, bodies, logger, _stopping.Token);
             state.MarkWarmedUp();
             logger.LogInformation("Model '{Model}' warmed up in {Seconds:F2} s; ready", scheduler.Metadata.Name, time.GetElapsedTime(started).TotalSeconds);
         }
@@ -45,6 +49,14 @@ public sealed class PodLifecycleService(
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
+    }
+
+    private Task WhenStartedAsync()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        _stopping.Token.Register(() => started.TrySetCanceled());
+        return started.Task;
     }
 
     private void BeginDrain()

@@ -12,6 +12,12 @@ public sealed class PodState(PodMetricSet metrics)
     /// <summary>Completes when warm-up has finished and the pod turned ready.</summary>
     public Task WhenWarmedUp => _warmedUpSignal.Task;
 
+    /// <summary>
+    /// Secret that lets the pod's own warm-up requests through before it is ready, and keeps
+    /// them out of the request metrics. Never leaves the process.
+    /// </summary>
+    public string WarmupToken { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public bool WarmedUp => _warmedUp;
     public bool Draining => _draining;
     public bool IsReady => _warmedUp && !_draining;

@@ -12,9 +12,10 @@ namespace Platform.InferencePod.Lifecycle;
 /// </summary>
 public static class ProtocolWarmup
 {
-    public const int Iterations = 40;
+    public const int Iterations = 8;
 
-    public static async Task RunAsync(InferenceScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Runs the warm-up; returns the request bodies it used (JSON and binary) for the HTTP warm-up.</summary>
+    public static async Task<IReadOnlyList<(byte[] Body, int JsonLength)>> RunAsync(InferenceScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
     {
         var metadata = scheduler.Metadata;
         var template = SyntheticRequests.Request(metadata, seed: 0);
@@ -33,6 +34,7 @@ public static class ProtocolWarmup
             await RoundTripAsync(scheduler, time, json, json.Length);
             await RoundTripAsync(scheduler, time, body, binary.Length);
         }
+        return [(json, json.Length), (body, binary.Length)];
     }
 
     private static async Task RoundTripAsync(InferenceScheduler scheduler, TimeProvider time, byte[] body, int jsonLength)

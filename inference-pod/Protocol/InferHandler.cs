@@ -23,12 +23,13 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         var arrival = time.GetTimestamp();
         var aborted = context.RequestAborted;
         using var request = new InferenceRequest();
+        var warmup = IsWarmupRequest(context);
         int status;
         try
         {
             ModelRoutes.EnsureServed(scheduler.Metadata, model, version);
             if (state.Draining) throw Draining;
-            if (!state.WarmedUp)
+            if (!state.WarmedUp && !warmup)
                 throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
@@ -37,29 +38,33 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         }
         catch (InferenceError error)
         {
-            status = await RefuseAsync(context, error);
+            status = await RefuseAsync(context, warmup, error);
         }
         catch (BadHttpRequestException error)
         {
-            status = await RefuseAsync(context, new InferenceError(error.StatusCode, error.Message, PodMetrics.Reasons.BadRequest));
+            status = await RefuseAsync(context, warmup, new InferenceError(error.StatusCode, error.Message, PodMetrics.Reasons.BadRequest));
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            status = await RefuseAsync(context, ClientGone);
+            status = await RefuseAsync(context, warmup, ClientGone);
         }
         catch (IOException) when (aborted.IsCancellationRequested)
         {
-            status = await RefuseAsync(context, ClientGone);
+            status = await RefuseAsync(context, warmup, ClientGone);
         }
         catch (Exception e)
         {
             // A defect, not a client error: answer in the protocol's shape and keep serving.
             logger.LogError(e, "Inference request failed unexpectedly");
-            status = await RefuseAsync(context, new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"));
+            status = await RefuseAsync(context, warmup, new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"));
         }
+        if (warmup) return;
         metrics.CountResponse(status);
         if (status == StatusCodes.Status200OK) metrics.RequestDuration.Observe(time.GetElapsedTime(arrival).TotalSeconds);
     }
+
+    private bool IsWarmupRequest(HttpContext context) =>
+        context.Request.Headers.TryGetValue(HttpWarmup.TokenHeader, out var token) && token == state.WarmupToken;
 
     private async Task<int> ScheduleAndRespondAsync(HttpContext context, InferenceRequest request, long arrival)
     {
@@ -99,9 +104,9 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         }
     }
 
-    private async Task<int> RefuseAsync(HttpContext context, InferenceError error)
+    private async Task<int> RefuseAsync(HttpContext context, bool warmup, InferenceError error)
     {
-        if (error.RejectionReason is { } reason) metrics.CountRejection(reason);
+        if (error.RejectionReason is { } reason && !warmup) metrics.CountRejection(reason);
         if (ReferenceEquals(error, ClientGone) || context.RequestAborted.IsCancellationRequested) return error.StatusCode;
         if (error.StatusCode >= 500) logger.LogWarning("Inference request answered {Status}: {Message}", error.StatusCode, error.Message);
         int? retryAfter = error.StatusCode switch
