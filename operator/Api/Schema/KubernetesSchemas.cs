@@ -33,8 +33,6 @@ internal static class KubernetesSchemas
         [typeof(V1FileKeySelector)] = ["key", "path", "volumeName"],
     };
 
-    public static bool IsKubernetesModel(Type type) => type.Namespace == typeof(V1Pod).Namespace;
-
     public static IReadOnlyCollection<string> Required(Type type) =>
         RequiredFields.TryGetValue(type, out var fields) ? fields : [];
 
