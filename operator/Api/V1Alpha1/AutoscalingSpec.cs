@@ -1,0 +1,108 @@
+using System.Text.Json.Serialization;
+using Platform.Operator.Api.Schema;
+
+namespace Platform.Operator.Api.V1Alpha1;
+
+[Description("How the replica count follows the load.")]
+[CelRule("self.minReplicas <= self.maxReplicas", "minReplicas must be less than or equal to maxReplicas", FieldPath = ".minReplicas")]
+[CelRule(
+    "self.mode != 'Builtin' || self.minReplicas >= 1",
+    "minReplicas 0 needs mode External or Off: the builtin autoscaler measures load on running replicas and cannot start from zero",
+    FieldPath = ".minReplicas")]
+public sealed class AutoscalingSpec
+{
+    [JsonPropertyName("mode")]
+    [Default("Builtin")]
+    [Description("Builtin: the operator scales on queue depth and latency scraped from the replicas. External: spec.replicas is set through the scale subresource (kubectl scale, HPA, KEDA). Off: spec.replicas is fixed.")]
+    public AutoscalingMode Mode { get; set; } = AutoscalingMode.Builtin;
+
+    [JsonPropertyName("minReplicas")]
+    [Default(1)]
+    [Range(0)]
+    [Description("Fewest replicas the builtin autoscaler keeps.")]
+    public int MinReplicas { get; set; } = 1;
+
+    [JsonPropertyName("maxReplicas")]
+    [Default(4)]
+    [Range(1)]
+    [Description("Most replicas the builtin autoscaler runs.")]
+    public int MaxReplicas { get; set; } = 4;
+
+    [JsonPropertyName("targetQueueDepth")]
+    [Default(8)]
+    [Range(1, 100000)]
+    [Description("Queued requests per replica the builtin autoscaler aims for.")]
+    public int TargetQueueDepth { get; set; } = 8;
+
+    [JsonPropertyName("targetP95LatencyMs")]
+    [Range(1, 3600000)]
+    [Description("95th percentile request latency (ms) the builtin autoscaler aims to stay under. Optional.")]
+    public int? TargetP95LatencyMs { get; set; }
+
+    [JsonPropertyName("tolerance")]
+    [Default(0.1)]
+    [Range(0, 1)]
+    [Description("Relative distance from the target inside which the replica count is left alone.")]
+    public double Tolerance { get; set; } = 0.1;
+
+    [JsonPropertyName("scaleUp")]
+    [DefaultEmptyObject]
+    [Description("Limits on scaling up.")]
+    public ScaleUpRules ScaleUp { get; set; } = new();
+
+    [JsonPropertyName("scaleDown")]
+    [DefaultEmptyObject]
+    [Description("Limits on scaling down.")]
+    public ScaleDownRules ScaleDown { get; set; } = new();
+
+    [JsonPropertyName("metricsIntervalSeconds")]
+    [Default(15)]
+    [Range(1, 300)]
+    [Description("Seconds between scrapes of the replicas' metrics.")]
+    public int MetricsIntervalSeconds { get; set; } = 15;
+}
+
+/// <summary>Who decides the replica count.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AutoscalingMode>))]
+public enum AutoscalingMode
+{
+    Builtin,
+    External,
+    Off,
+}
+
+/// <summary>Step limits shared by both directions; a null limit does not bound the step.</summary>
+public abstract class ScalingRules
+{
+    public abstract int StabilizationWindowSeconds { get; set; }
+
+    [JsonPropertyName("maxStepPods")]
+    [Range(1)]
+    [Description("Most replicas added or removed in one decision. Optional.")]
+    public int? MaxStepPods { get; set; }
+
+    [JsonPropertyName("maxStepPercent")]
+    [Range(1, 1000)]
+    [Description("Most replicas added or removed in one decision, in percent of the current count. Optional; with maxStepPods the larger step is allowed.")]
+    public int? MaxStepPercent { get; set; }
+}
+
+[Description("Limits on scaling up.")]
+public sealed class ScaleUpRules : ScalingRules
+{
+    [JsonPropertyName("stabilizationWindowSeconds")]
+    [Default(0)]
+    [Range(0, 3600)]
+    [Description("Scale up only to the lowest recommendation of this many past seconds (0: at once).")]
+    public override int StabilizationWindowSeconds { get; set; }
+}
+
+[Description("Limits on scaling down.")]
+public sealed class ScaleDownRules : ScalingRules
+{
+    [JsonPropertyName("stabilizationWindowSeconds")]
+    [Default(300)]
+    [Range(0, 3600)]
+    [Description("Scale down only to the highest recommendation of this many past seconds.")]
+    public override int StabilizationWindowSeconds { get; set; } = 300;
+}

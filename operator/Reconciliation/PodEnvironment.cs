@@ -1,0 +1,151 @@
+using System.Globalization;
+using k8s.Models;
+using Platform.Contracts;
+using Platform.Operator.Api.V1Alpha1;
+
+namespace Platform.Operator.Reconciliation;
+
+/// <summary>
+/// The inference container's environment: the pod settings derived from the spec (named by
+/// <see cref="PodSettings"/>), then the user's spec.env minus any variable that would
+/// override one of them.
+/// </summary>
+public static class PodEnvironment
+{
+    public static IList<V1EnvVar> Build(InferenceService service, ReconcileSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(settings);
+        var operatorVariables = OperatorVariables(service, settings);
+        var reserved = ReservedKeys(service.Spec);
+        var result = new List<V1EnvVar>(operatorVariables);
+        foreach (var variable in service.Spec.Env ?? [])
+        {
+            if (!IsReserved(variable.Name, reserved))
+            {
+                result.Add(variable);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Names in spec.env that the operator drops because it sets that setting itself, so the
+    /// controller can tell the user (an event) instead of ignoring them silently.
+    /// </summary>
+    public static IReadOnlyList<string> OverriddenUserVariables(InferenceServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var reserved = ReservedKeys(spec);
+        return [.. (spec.Env ?? []).Where(v => IsReserved(v.Name, reserved)).Select(v => v.Name)];
+    }
+
+    private static List<V1EnvVar> OperatorVariables(InferenceService service, ReconcileSettings settings)
+    {
+        var spec = service.Spec;
+        var serving = spec.Serving;
+        var variables = new List<V1EnvVar>
+        {
+            Plain(PodSettings.HttpPortsEnvVar, PodSettings.DefaultHttpPort),
+            Setting(PodSettings.ModelPath, $"{settings.ModelMountPath}/{spec.Model.Path}"),
+            Setting(PodSettings.ModelName, EffectiveSpec.ModelName(service)),
+        };
+        if (!string.IsNullOrEmpty(spec.Model.Version))
+        {
+            variables.Add(Setting(PodSettings.ModelVersion, spec.Model.Version));
+        }
+        variables.Add(Setting(PodSettings.ModelInstances, serving.Instances));
+        variables.Add(Setting(PodSettings.ModelExecutionProvider, EffectiveSpec.PodSettingValue(EffectiveSpec.ExecutionProvider(spec))));
+        if (IntraOpThreads(spec) is { } threads)
+        {
+            variables.Add(Setting(PodSettings.ModelIntraOpThreads, threads));
+        }
+        variables.Add(Setting(PodSettings.BatchingMaxBatchSize, serving.MaxBatchSize));
+        variables.Add(Setting(PodSettings.BatchingMaxQueueDelayMs, serving.MaxQueueDelayMs));
+        variables.Add(Setting(PodSettings.QueueCapacity, serving.QueueCapacity));
+        variables.Add(Setting(PodSettings.QueueDefaultTimeoutMs, serving.TimeoutMs));
+        variables.Add(Setting(PodSettings.QueuePriorityLevels, serving.PriorityLevels));
+        // .NET configuration binds a list from indexed keys (Warmup:BatchSizes:0, :1, ...).
+        var warmup = serving.WarmupBatchSizes ?? [];
+        for (var i = 0; i < warmup.Count; i++)
+        {
+            variables.Add(Setting($"{PodSettings.WarmupBatchSizes}:{i}", warmup[i]));
+        }
+        variables.Add(Setting(PodSettings.ServerDrainTimeoutSeconds, serving.DrainTimeoutSeconds));
+        return variables;
+    }
+
+    /// <summary>
+    /// ONNX Runtime threads per session: the replica's CPUs shared among its model instances.
+    /// Without it ONNX Runtime sizes its pool by the node's cores and oversubscribes the CPU limit.
+    /// </summary>
+    internal static int? IntraOpThreads(InferenceServiceSpec spec)
+    {
+        if (spec.Resources.Cpu is null)
+        {
+            return null;
+        }
+        var cpus = spec.Resources.Cpu.ToDecimal();
+        var perInstance = Math.Floor(cpus / Math.Max(1, spec.Serving.Instances));
+        return (int)Math.Clamp(perInstance, 1, 1024);
+    }
+
+    /// <summary>
+    /// Configuration keys the operator sets, normalised as .NET configuration sees them
+    /// ("Model:Path", case-insensitive), plus the host's URL settings that would move the
+    /// port the probes and the Service use.
+    /// </summary>
+    private static HashSet<string> ReservedKeys(InferenceServiceSpec spec)
+    {
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            PodSettings.ModelPath, PodSettings.ModelName, PodSettings.ModelVersion, PodSettings.ModelInstances,
+            PodSettings.ModelExecutionProvider, PodSettings.BatchingMaxBatchSize, PodSettings.BatchingMaxQueueDelayMs,
+            PodSettings.QueueCapacity, PodSettings.QueueDefaultTimeoutMs, PodSettings.QueuePriorityLevels,
+            PodSettings.ServerDrainTimeoutSeconds,
+            "urls", "http_ports", "https_ports",
+        };
+        if (spec.Resources.Cpu is not null)
+        {
+            keys.Add(PodSettings.ModelIntraOpThreads);
+        }
+        if (spec.Serving.WarmupBatchSizes is not null)
+        {
+            keys.Add(PodSettings.WarmupBatchSizes);
+        }
+        return keys;
+    }
+
+    private static bool IsReserved(string? name, HashSet<string> reserved)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+        // The web host also reads ASPNETCORE_- and DOTNET_-prefixed variables as configuration.
+        var key = name;
+        foreach (var prefix in (string[])["ASPNETCORE_", "DOTNET_"])
+        {
+            if (key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                key = key[prefix.Length..];
+                break;
+            }
+        }
+        key = key.Replace("__", ":", StringComparison.Ordinal);
+        if (reserved.Contains(key))
+        {
+            return true;
+        }
+        // A list the operator sets must not get extra items (Warmup:BatchSizes:7).
+        var lastColon = key.LastIndexOf(':');
+        return lastColon > 0 && reserved.Contains(key[..lastColon]) && int.TryParse(key[(lastColon + 1)..], out _)
+            && key.StartsWith(PodSettings.WarmupBatchSizes, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static V1EnvVar Setting(string key, string value) => new() { Name = PodSettings.EnvVar(key), Value = value };
+
+    private static V1EnvVar Setting(string key, int value) => Setting(key, value.ToString(CultureInfo.InvariantCulture));
+
+    private static V1EnvVar Plain(string name, int value) => new() { Name = name, Value = value.ToString(CultureInfo.InvariantCulture) };
+}
