@@ -65,11 +65,10 @@ public static class PodEnvironment
         variables.Add(Setting(PodSettings.QueueCapacity, serving.QueueCapacity));
         variables.Add(Setting(PodSettings.QueueDefaultTimeoutMs, serving.TimeoutMs));
         variables.Add(Setting(PodSettings.QueuePriorityLevels, serving.PriorityLevels));
-        // .NET configuration binds a list from indexed keys (Warmup:BatchSizes:0, :1, ...).
-        var warmup = serving.WarmupBatchSizes ?? [];
-        for (var i = 0; i < warmup.Count; i++)
+        // The pod reads its warm-up sizes as one comma-separated value ("1,8,32").
+        if (serving.WarmupBatchSizes is { Count: > 0 } warmup)
         {
-            variables.Add(Setting($"{PodSettings.WarmupBatchSizes}:{i}", warmup[i]));
+            variables.Add(Setting(PodSettings.WarmupBatchSizes, string.Join(",", warmup)));
         }
         variables.Add(Setting(PodSettings.ServerDrainTimeoutSeconds, serving.DrainTimeoutSeconds));
         return variables;

@@ -42,9 +42,7 @@ public sealed class PodEnvironmentTests
             [PodSettings.EnvVar(PodSettings.QueueCapacity)] = "500",
             [PodSettings.EnvVar(PodSettings.QueueDefaultTimeoutMs)] = "2000",
             [PodSettings.EnvVar(PodSettings.QueuePriorityLevels)] = "3",
-            ["Warmup__BatchSizes__0"] = "1",
-            ["Warmup__BatchSizes__1"] = "8",
-            ["Warmup__BatchSizes__2"] = "32",
+            ["Warmup__BatchSizes"] = "1,8,32",
             [PodSettings.EnvVar(PodSettings.ServerDrainTimeoutSeconds)] = "45",
         };
         Assert.Equal(expected.OrderBy(p => p.Key), env.OrderBy(p => p.Key));
