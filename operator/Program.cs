@@ -1,1 +1,13 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run();
+using Platform.Operator.Hosting;
+
+try
+{
+    var app = OperatorHost.Build(args);
+    await app.RunAsync();
+    return Environment.ExitCode;
+}
+catch (OperatorStartupException e)
+{
+    Console.Error.WriteLine($"platform-operator: {e.Message}");
+    return 2;
+}
