@@ -140,10 +140,17 @@ internal sealed class ObjectStore(int historyLimit)
         }
 
         _watches.Add(subscription);
+        Notifier.Notify();
         return subscription;
     }
 
-    public void Unsubscribe(WatchSubscription subscription) => _watches.Remove(subscription);
+    public void Unsubscribe(WatchSubscription subscription)
+    {
+        if (_watches.Remove(subscription))
+        {
+            Notifier.Notify();
+        }
+    }
 
     /// <summary>Forgets all retained history, as an etcd compaction does: older watches and continue tokens get 410.</summary>
     public void Compact()
