@@ -67,7 +67,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         var registry = new ResourceRegistry(BuiltInResources.All);
         var operations = new ResourceOperations(store, registry, options.TimeProvider, options.RequireNamespaces);
         var requests = new RequestLog(store.Notifier);
-        var faults = new FaultInjector((resource, abort) => DropWatches(store, registry, resource, abort));
+        var faults = new FaultInjector((resource, abort) => DropWatches(store, registry, resource, abort), options.TimeProvider, store.Notifier);
         var handler = new ApiRequestHandler(
             operations, faults, requests, new WatchStream(store, options.TimeProvider, options.BookmarkInterval), options.TimeProvider);
 

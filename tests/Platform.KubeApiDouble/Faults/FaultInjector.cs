@@ -11,8 +11,15 @@ public sealed class FaultInjector
 {
     private readonly List<FaultRule> _rules = [];
     private readonly Action<string?, bool> _dropWatches;
+    private readonly TimeProvider _time;
+    private readonly ChangeNotifier _notifier;
 
-    internal FaultInjector(Action<string?, bool> dropWatches) => _dropWatches = dropWatches;
+    internal FaultInjector(Action<string?, bool> dropWatches, TimeProvider time, ChangeNotifier notifier)
+    {
+        _dropWatches = dropWatches;
+        _time = time;
+        _notifier = notifier;
+    }
 
     /// <summary>Answers matching requests with a <c>Status</c> of this code (409 Conflict, 410 Expired, 429, 500, 503, ...).</summary>
     public FaultRule Fail(RequestMatch match, int statusCode, int times = 1, string? message = null) =>
@@ -51,8 +58,11 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>The delay and the error (either may be null) to inject into a request, counting each use.</summary>
-    internal (TimeSpan? Delay, KubeApiException? Error) Decide(RequestInfo request)
+    /// <summary>
+    /// The delay to await (already running on the server's clock, so a test that sees the rule's
+    /// hit can move the clock past it) and the error to answer with; either may be null.
+    /// </summary>
+    internal (Task? Delay, KubeApiException? Error) Decide(RequestInfo request, CancellationToken cancellation)
     {
         List<FaultRule> rules;
         lock (_rules)
@@ -60,9 +70,15 @@ public sealed class FaultInjector
             rules = _rules.ToList();
         }
 
-        var delay = rules.FirstOrDefault(r => r.Delay is not null && r.TryTake(request))?.Delay;
-        var error = rules.FirstOrDefault(r => r.Error is not null && r.TryTake(request))?.Error?.Invoke();
-        return (delay, error);
+        Task? delay = null;
+        var delayed = rules.FirstOrDefault(r => r.Delay is not null && r.TryTake(request, () => delay = Task.Delay(r.Delay.Value, _time, cancellation)));
+        var failing = rules.FirstOrDefault(r => r.Error is not null && r.TryTake(request));
+        if (delayed is not null || failing is not null)
+        {
+            _notifier.Notify();
+        }
+
+        return (delay, failing?.Error?.Invoke());
     }
 
     private FaultRule Add(FaultRule rule)

@@ -48,8 +48,11 @@ public sealed class FaultRule
 
     internal Func<KubeApiException>? Error { get; }
 
-    /// <summary>Counts one use when the rule matches and is not used up.</summary>
-    internal bool TryTake(RequestInfo request)
+    /// <summary>
+    /// Counts one use when the rule matches and is not used up. <paramref name="onTaken"/> runs
+    /// before the use is counted, so whoever sees <see cref="Hits"/> move also sees its effect started.
+    /// </summary>
+    internal bool TryTake(RequestInfo request, Action? onTaken = null)
     {
         if (!Match.Matches(request))
         {
@@ -63,6 +66,7 @@ public sealed class FaultRule
                 return false;
             }
 
+            onTaken?.Invoke();
             _remaining--;
             _hits++;
             return true;

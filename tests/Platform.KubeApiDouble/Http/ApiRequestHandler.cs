@@ -104,10 +104,10 @@ internal sealed class ApiRequestHandler(
         }
 
         var query = QueryOptions.From(context.Request.Query);
-        var (delay, injected) = faults.Decide(new RequestInfo(verb, path.Resource, path.Subresource, ns, path.Name));
-        if (delay is { } wait)
+        var (delay, injected) = faults.Decide(new RequestInfo(verb, path.Resource, path.Subresource, ns, path.Name), context.RequestAborted);
+        if (delay is not null)
         {
-            await Task.Delay(wait, time, context.RequestAborted);
+            await delay;
         }
 
         if (verb == "watch")
