@@ -1,1 +1,0 @@
-namespace Platform.KubeApiDouble; public static class Placeholder {}
