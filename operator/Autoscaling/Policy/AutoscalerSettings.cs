@@ -1,0 +1,74 @@
+namespace Platform.Operator.Autoscaling.Policy;
+
+/// <summary>
+/// The tunables of one service's autoscaler. Defaults follow the HPA (tolerance,
+/// windows, step policies) and Knative's KPA (panic); the targets come from the service.
+/// </summary>
+public sealed record AutoscalerSettings
+{
+    public int MinReplicas { get; init; } = 1;
+
+    public int MaxReplicas { get; init; } = 10;
+
+    /// <summary>
+    /// Target of requests per replica that the pod has admitted and not yet answered: its
+    /// queue depth plus the batch being computed (the pod's in-flight gauge). The batch is
+    /// counted because a pod that drains its whole queue into each batch, as a GPU pod
+    /// does, otherwise reads near zero however busy it is. A good value is the pod's
+    /// maximum batch size: the work one replica clears in about one batch time.
+    /// </summary>
+    public double TargetQueueDepthPerReplica { get; init; } = 8;
+
+    /// <summary>Target for the windowed p95 latency; null scales on queue depth alone.</summary>
+    public TimeSpan? TargetLatencyP95 { get; init; }
+
+    /// <summary>Relative change of the proposal that is ignored (HPA: 0.1).</summary>
+    public double Tolerance { get; init; } = 0.1;
+
+    public ScalingRules ScaleUp { get; init; } = ScalingRules.DefaultScaleUp;
+
+    public ScalingRules ScaleDown { get; init; } = ScalingRules.DefaultScaleDown;
+
+    public PanicSettings Panic { get; init; } = PanicSettings.Default;
+
+    /// <summary>How long past recommendations and scale events must be remembered.</summary>
+    public TimeSpan HistoryRetention => new[]
+    {
+        ScaleUp.StabilizationWindow, ScaleDown.StabilizationWindow, ScaleUp.LongestPeriod, ScaleDown.LongestPeriod,
+    }.Max();
+
+    /// <summary>Every problem with the settings, empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MinReplicas < 1)
+        {
+            errors.Add($"minReplicas must be at least 1 (was {MinReplicas}); scaling to zero is not supported.");
+        }
+
+        if (MaxReplicas < MinReplicas)
+        {
+            errors.Add($"maxReplicas ({MaxReplicas}) must not be less than minReplicas ({MinReplicas}).");
+        }
+
+        if (!(TargetQueueDepthPerReplica > 0) || double.IsInfinity(TargetQueueDepthPerReplica))
+        {
+            errors.Add($"target queue depth per replica must be a positive number (was {TargetQueueDepthPerReplica}).");
+        }
+
+        if (TargetLatencyP95 is { } latency && latency <= TimeSpan.Zero)
+        {
+            errors.Add($"target p95 latency must be positive (was {latency}).");
+        }
+
+        if (!(Tolerance >= 0 && Tolerance < 1))
+        {
+            errors.Add($"tolerance must be in [0, 1) (was {Tolerance}).");
+        }
+
+        ScaleUp.Validate("scale-up", errors);
+        ScaleDown.Validate("scale-down", errors);
+        Panic.Validate(errors);
+        return errors;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+
+namespace Platform.Operator.Autoscaling.Policy;
+
+/// <summary>A replica count the policy proposed at a moment, before stabilization.</summary>
+public readonly record struct TimedRecommendation(DateTimeOffset At, int Replicas);
+
+/// <summary>A change of the replica count the policy decided (positive up, negative down).</summary>
+public readonly record struct ScaleEvent(DateTimeOffset At, int Change);
+
+/// <summary>
+/// Knative-style panic state: when panic began (null when calm), when the trigger last
+/// fired, and the highest count decided during this panic (panic never lowers it).
+/// </summary>
+public readonly record struct PanicState(DateTimeOffset? Since, DateTimeOffset LastTriggered, int HighestReplicas)
+{
+    public bool Active => Since is not null;
+}
+
+/// <summary>
+/// What the policy remembers between decisions of one service. Immutable; each decision
+/// returns the next history.
+/// </summary>
+public sealed record ScalingHistory(
+    ImmutableArray<TimedRecommendation> Recommendations,
+    ImmutableArray<ScaleEvent> Events,
+    PanicState Panic)
+{
+    /// <summary>A history with nothing in it.</summary>
+    public static readonly ScalingHistory Empty = new([], [], default);
+
+    /// <summary>
+    /// The history to start from when the process starts (or becomes leader) while the
+    /// service already runs <paramref name="currentReplicas"/>: it holds that count as a
+    /// recommendation, so nothing is scaled down before a full scale-down window of fresh
+    /// observations, the same protection KPA gets by starting in panic.
+    /// </summary>
+    public static ScalingHistory StartingAt(DateTimeOffset now, int currentReplicas) =>
+        new([new TimedRecommendation(now, currentReplicas)], [], default);
+
+    internal ScalingHistory Prune(DateTimeOffset now, TimeSpan retention)
+    {
+        var cutoff = now - retention;
+        return this with
+        {
+            Recommendations = Recommendations.RemoveAll(r => r.At <= cutoff),
+            Events = Events.RemoveAll(e => e.At <= cutoff),
+        };
+    }
+}

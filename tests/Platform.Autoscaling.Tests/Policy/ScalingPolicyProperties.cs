@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using CsCheck;
+using Platform.Operator.Autoscaling.Policy;
+using Platform.Operator.Autoscaling.Signals;
+using static Platform.Autoscaling.Tests.Policy.PolicyTestData;
+
+namespace Platform.Autoscaling.Tests.Policy;
+
+public class ScalingPolicyProperties
+{
+    private static readonly Gen<AutoscalerSettings> GenSettings =
+        Gen.Select(Gen.Int[1, 5], Gen.Int[0, 40], Gen.Double[0.5, 64], Gen.Int[0, 500].Array[1], Gen.Double[0, 0.3], Gen.Bool, Gen.Int[0, 120], Gen.Int[0, 600])
+            .Select((min, span, target, latencyMs, tolerance, panic, upWindow, downWindow) => new AutoscalerSettings
+            {
+                MinReplicas = min,
+                MaxReplicas = min + span,
+                TargetQueueDepthPerReplica = target,
+                TargetLatencyP95 = latencyMs[0] == 0 ? null : TimeSpan.FromMilliseconds(latencyMs[0]),
+                Tolerance = tolerance,
+                Panic = PanicSettings.Default with { Enabled = panic },
+                ScaleUp = ScalingRules.DefaultScaleUp with { StabilizationWindow = TimeSpan.FromSeconds(upWindow) },
+                ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(downWindow) },
+            });
+
+    private static readonly Gen<WindowSignals> GenWindow =
+        Gen.Select(Gen.Double[0, 2000], Gen.Double[0, 500], Gen.Double[0, 500], Gen.Double[0, 2].Array[0, 1])
+            .Select((rate, rejected, inFlight, p95) => new WindowSignals(1, rate, rejected, inFlight, p95.Length == 0 ? null : p95[0]));
+
+    private static readonly Gen<ScalingSignals> GenSignals =
+        Gen.Select(Gen.Int[0, 30], Gen.Int[0, 5], Gen.Int[0, 3], Gen.Double[0, 500], GenWindow, GenWindow)
+            .Select((ready, notReady, missing, inFlight, stable, shortWindow) =>
+            {
+                missing = Math.Min(missing, ready);
+                var missingPods = Enumerable.Range(0, missing).Select(i => $"pod-{i}").ToImmutableArray();
+                return new ScalingSignals(ready, notReady, missingPods, ready - missing, inFlight / 2, inFlight, stable, shortWindow);
+            });
+
+    /// <summary>A history produced by the policy itself from a run of random signals.</summary>
+    private static readonly Gen<(AutoscalerSettings Settings, int Current, ScalingHistory History, double Now)> GenState =
+        Gen.Select(GenSettings, Gen.Int[0, 60], GenSignals.Array[0, 30], Gen.Int[1, 20])
+            .Select((settings, current, run, step) =>
+            {
+                var history = ScalingHistory.Empty;
+                var now = 0.0;
+                foreach (var signals in run)
+                {
+                    var decision = Decide(now, current, signals, history, settings);
+                    current = decision.DesiredReplicas;
+                    history = decision.History;
+                    now += step;
+                }
+
+                return (settings, current, history, now);
+            });
+
+    [Fact]
+    public void Never_outside_min_and_max()
+    {
+        Gen.Select(GenState, GenSignals).Sample((state, signals) =>
+        {
+            var decision = Decide(state.Now, state.Current, signals, state.History, state.Settings);
+            return decision.DesiredReplicas >= state.Settings.MinReplicas && decision.DesiredReplicas <= state.Settings.MaxReplicas;
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void Constant_signals_converge_without_flapping()
+    {
+        Gen.Select(GenSettings, GenSignals, Gen.Int[0, 60]).Sample((settings, signals, start) =>
+        {
+            var current = start;
+            var history = ScalingHistory.Empty;
+            var counts = new List<int>();
+            for (var step = 0; step < 300; step++)
+            {
+                var decision = Decide(step * 5, current, signals, history, settings);
+                history = decision.History;
+                current = decision.DesiredReplicas;
+                counts.Add(current);
+            }
+
+            // Once in bounds the count moves in one direction only, and the last stretch is flat.
+            var directions = counts.Zip(counts.Skip(1), (a, b) => Math.Sign(b - a)).Where(d => d != 0).ToList();
+            var reversals = directions.Zip(directions.Skip(1), (a, b) => a != b).Count(r => r);
+            return reversals <= 1 && counts.TakeLast(100).Distinct().Count() == 1;
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void More_load_never_gives_fewer_replicas()
+    {
+        Gen.Select(GenState, GenSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
+        {
+            var heavier = signals with
+            {
+                InFlight = signals.InFlight * factor,
+                QueueDepth = signals.QueueDepth * factor,
+                Stable = signals.Stable with { AverageInFlight = signals.Stable.AverageInFlight * factor },
+                Short = signals.Short with { AverageInFlight = signals.Short.AverageInFlight * factor },
+            };
+            var light = Decide(state.Now, state.Current, signals, state.History, state.Settings);
+            var heavy = Decide(state.Now, state.Current, heavier, state.History, state.Settings);
+            return heavy.DesiredReplicas >= light.DesiredReplicas;
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void Slower_requests_never_give_fewer_replicas()
+    {
+        Gen.Select(GenState, GenSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
+        {
+            var slower = signals with
+            {
+                Stable = signals.Stable with { LatencyQuantileSeconds = signals.Stable.LatencyQuantileSeconds * factor },
+            };
+            var fast = Decide(state.Now, state.Current, signals, state.History, state.Settings);
+            var slow = Decide(state.Now, state.Current, slower, state.History, state.Settings);
+            return slow.DesiredReplicas >= fast.DesiredReplicas;
+        }, iter: 500);
+    }
+}

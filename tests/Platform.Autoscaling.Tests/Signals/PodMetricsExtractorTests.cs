@@ -1,0 +1,75 @@
+using Platform.Contracts;
+using Platform.Operator.Autoscaling.Prometheus;
+using Platform.Operator.Autoscaling.Signals;
+using Prometheus;
+using static Platform.Autoscaling.Tests.Signals.SignalTestData;
+
+namespace Platform.Autoscaling.Tests.Signals;
+
+public class PodMetricsExtractorTests
+{
+    [Fact]
+    public async Task Reads_gauges_histogram_series_and_overload_rejections_from_prometheus_net_output()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(registry);
+        factory.CreateGauge(PodMetrics.QueueDepth, "q").Set(3);
+        factory.CreateGauge(PodMetrics.InFlight, "f").Set(5);
+        var duration = factory.CreateHistogram(PodMetrics.RequestDuration, "d", new HistogramConfiguration
+        {
+            Buckets = PodMetrics.LatencyBuckets,
+            LabelNames = [PodMetrics.ModelLabel],
+        });
+        duration.WithLabels("a").Observe(0.002);
+        duration.WithLabels("b").Observe(0.2);
+        duration.WithLabels("b").Observe(0.3);
+        var rejections = factory.CreateCounter(PodMetrics.Rejections, "r", new CounterConfiguration { LabelNames = [PodMetrics.ReasonLabel] });
+        rejections.WithLabels(PodMetrics.Reasons.QueueFull).Inc(4);
+        rejections.WithLabels(PodMetrics.Reasons.Deadline).Inc(1);
+        rejections.WithLabels(PodMetrics.Reasons.BadRequest).Inc(100);
+
+        using var body = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(body);
+        body.Position = 0;
+        var snapshot = PodMetricsExtractor.Extract("pod-1", T0, await ExpositionParser.ParseAsync(body));
+
+        Assert.Equal("pod-1", snapshot.PodName);
+        Assert.Equal(T0, snapshot.ScrapedAt);
+        Assert.Equal(3, snapshot.QueueDepth);
+        Assert.Equal(5, snapshot.InFlight);
+        Assert.Equal(5, snapshot.OverloadRejections);
+        Assert.Equal(2, snapshot.RequestDuration.Count);
+        var b = snapshot.RequestDuration.Values.Single(s => s.Count == 2);
+        Assert.Equal(0.5, b.Sum, 10);
+        Assert.Equal(Bounds, b.UpperBounds);
+        Assert.Equal(1, b.CumulativeCounts[Array.IndexOf(Bounds, 0.2)]);
+    }
+
+    [Fact]
+    public void A_pod_that_answered_nothing_yet_has_no_histogram_series()
+    {
+        var snapshot = Extract($"{PodMetrics.QueueDepth} 0\n{PodMetrics.InFlight} 0\n");
+        Assert.Empty(snapshot.RequestDuration);
+        Assert.Equal(0, snapshot.OverloadRejections);
+    }
+
+    [Theory]
+    [InlineData("platform_inference_in_flight_requests 0\n", "metric 'platform_inference_queue_depth' is missing")]
+    [InlineData("platform_inference_queue_depth 0\n", "metric 'platform_inference_in_flight_requests' is missing")]
+    [InlineData("platform_inference_queue_depth -1\nplatform_inference_in_flight_requests 0\n", "expected a finite non-negative number")]
+    [InlineData("platform_inference_queue_depth NaN\nplatform_inference_in_flight_requests 0\n", "expected a finite non-negative number")]
+    [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds gauge\nplatform_inference_request_duration_seconds 1\n", "is a gauge, expected a histogram")]
+    [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"1\"} 1\nplatform_inference_request_duration_seconds_sum 1\n", "has no +Inf bucket")]
+    [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"+Inf\"} 1\n", "has no _sum")]
+    [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"1\"} 1\nplatform_inference_request_duration_seconds_bucket{le=\"1.0\"} 1\n", "repeats the bucket")]
+    public void Contract_violations_name_the_pod_and_the_problem(string text, string reason)
+    {
+        var error = Assert.Throws<PodMetricsContractException>(() => Extract(text));
+        Assert.Equal("pod-1", error.PodName);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    private const string Gauges = "platform_inference_queue_depth 0\nplatform_inference_in_flight_requests 0\n";
+
+    private static PodMetricsSnapshot Extract(string text) => PodMetricsExtractor.Extract("pod-1", T0, ExpositionParser.Parse(text));
+}
