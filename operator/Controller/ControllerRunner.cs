@@ -12,6 +12,7 @@ namespace Platform.Operator.Controller;
 public sealed class ControllerRunner(
     ClusterCache cache,
     InferenceServiceReconciler reconciler,
+    AutoscalerLoop autoscaler,
     WorkQueue<string> queue,
     OperatorMetrics metrics,
     TimeProvider time,
@@ -40,6 +41,7 @@ public sealed class ControllerRunner(
             logger.LogInformation("Caches synced: {Count} InferenceServices", cache.InferenceServices.Items.Count);
             var loops = Enumerable.Range(0, workers).Select(_ => WorkAsync(stop.Token)).ToList();
             loops.Add(ResyncAsync(stop.Token));
+            loops.Add(autoscaler.RunAsync(stop.Token));
             _synced.TrySetResult();
             await Task.WhenAll(loops);
         }

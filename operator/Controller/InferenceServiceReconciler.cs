@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling.Actuation;
 using Platform.Operator.Reconciliation;
 
 namespace Platform.Operator.Controller;
@@ -22,7 +23,7 @@ public sealed class InferenceServiceReconciler(
     ClusterWriter writer,
     EventRecorder events,
     ReconcileSettings settings,
-    IReplicaRecommendations recommendations,
+    AutoscalerRegistry autoscaler,
     TimeProvider time)
 {
     public async Task<string> ReconcileAsync(string key, CancellationToken cancellationToken)
@@ -37,7 +38,7 @@ public sealed class InferenceServiceReconciler(
         var deployment = cache.Deployments.Get(key);
         if (errors.Count == 0)
         {
-            var replicas = ReplicaPolicy.DesiredReplicas(service.Spec, recommendations.DesiredReplicas(key), deployment?.Spec?.Replicas);
+            var replicas = ReplicaPolicy.DesiredReplicas(service.Spec, autoscaler.DesiredReplicas(key), deployment?.Spec?.Replicas);
             var desired = DesiredStateBuilder.Build(service, settings, replicas);
             deployment = await ApplyIfChangedAsync(service, desired.Deployment, deployment, writer.ApplyAsync, cancellationToken);
             await ApplyIfChangedAsync(service, desired.Service, cache.Services.Get(key), writer.ApplyAsync, cancellationToken);
@@ -52,7 +53,13 @@ public sealed class InferenceServiceReconciler(
             await events.WarningAsync(service, ConditionReasons.InvalidSpec, string.Join("; ", errors), cancellationToken);
         }
 
-        var status = StatusBuilder.Build(new StatusInputs(service, deployment, cache.PodsOf(service), errors, time.GetUtcNow().UtcDateTime), settings);
+        var now = time.GetUtcNow().UtcDateTime;
+        var status = StatusBuilder.Build(new StatusInputs(service, deployment, cache.PodsOf(service), errors, now), settings);
+        if (service.Spec.Autoscaling.Mode == AutoscalingMode.Builtin && autoscaler.Find(key)?.Published is { } published)
+        {
+            var scaling = AutoscalingStatusPolicy.Apply(status, published, service.Metadata.Generation);
+            ConditionSet.Set(status.Conditions!, scaling, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc));
+        }
         if (StatusBuilder.Changed(service.Status, status))
         {
             await writer.PatchStatusAsync(service, status, cancellationToken);

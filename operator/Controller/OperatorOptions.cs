@@ -11,6 +11,7 @@ public sealed class OperatorOptions
     public double ResyncSeconds { get; set; } = 300;
     public string ClusterDomain { get; set; } = "cluster.local";
     public LeaderElectionOptions LeaderElection { get; set; } = new();
+    public AutoscalerOptions Autoscaler { get; set; } = new();
 
     public IReadOnlyList<string> Validate()
     {
@@ -19,6 +20,7 @@ public sealed class OperatorOptions
         if (Workers is < 1 or > 64) errors.Add($"Operator:Workers must be between 1 and 64 (got {Workers})");
         if (ResyncSeconds is < 1 or > 86400) errors.Add($"Operator:ResyncSeconds must be between 1 and 86400 (got {ResyncSeconds})");
         errors.AddRange(LeaderElection.Validate());
+        errors.AddRange(Autoscaler.Validate());
         return errors;
     }
 }
@@ -45,6 +47,26 @@ public sealed class LeaderElectionOptions
         if (RenewDeadlineSeconds <= 1.2 * RetryPeriodSeconds)
             errors.Add($"Operator:LeaderElection:RenewDeadlineSeconds ({RenewDeadlineSeconds}) must be greater than 1.2 x RetryPeriodSeconds ({RetryPeriodSeconds})");
         if (RetryPeriodSeconds <= 0) errors.Add("Operator:LeaderElection:RetryPeriodSeconds must be positive");
+        return errors;
+    }
+}
+
+/// <summary>The builtin autoscaler's process-wide settings (section "Operator:Autoscaler"); targets live in each InferenceService.</summary>
+public sealed class AutoscalerOptions
+{
+    /// <summary>How often the loop looks for services whose round is due.</summary>
+    public double TickSeconds { get; set; } = 1;
+    /// <summary>Longest wait for one pod's /metrics.</summary>
+    public double ScrapeTimeoutSeconds { get; set; } = 2;
+    /// <summary>Largest /metrics body read from a pod.</summary>
+    public long MaxMetricsBytes { get; set; } = 4 * 1024 * 1024;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (TickSeconds is <= 0 or > 60) errors.Add($"Operator:Autoscaler:TickSeconds must be in (0, 60] (got {TickSeconds})");
+        if (ScrapeTimeoutSeconds is <= 0 or > 60) errors.Add($"Operator:Autoscaler:ScrapeTimeoutSeconds must be in (0, 60] (got {ScrapeTimeoutSeconds})");
+        if (MaxMetricsBytes is < 1024 or > 256L * 1024 * 1024) errors.Add($"Operator:Autoscaler:MaxMetricsBytes must be between 1024 and 268435456 (got {MaxMetricsBytes})");
         return errors;
     }
 }

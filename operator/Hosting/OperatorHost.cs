@@ -1,5 +1,8 @@
 using k8s;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling.Actuation;
+using Platform.Operator.Autoscaling.Prometheus;
+using Platform.Operator.Autoscaling.Scraping;
 using Platform.Operator.Controller;
 using Platform.Operator.Reconciliation;
 using Prometheus;
@@ -56,12 +59,19 @@ public static class OperatorHost
         builder.Services.AddSingleton(new ClusterWriter(client, settings.FieldManager, metrics));
         builder.Services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<ClusterWriter>(), time, sp.GetRequiredService<ILogger<EventRecorder>>(),
             settings.FieldManager, options.LeaderElection.Identity ?? Environment.MachineName));
-        builder.Services.AddSingleton<ReplicaRecommendations>();
+        builder.Services.AddSingleton<AutoscalerRegistry>();
         builder.Services.AddSingleton(sp => new InferenceServiceReconciler(sp.GetRequiredService<ClusterCache>(), sp.GetRequiredService<ClusterWriter>(),
-            sp.GetRequiredService<EventRecorder>(), settings, sp.GetRequiredService<ReplicaRecommendations>(), time));
+            sp.GetRequiredService<EventRecorder>(), settings, sp.GetRequiredService<AutoscalerRegistry>(), time));
         builder.Services.AddSingleton(new WorkQueue<string>(time));
+        builder.Services.AddHttpClient(nameof(PodMetricsScraper));
+        builder.Services.AddSingleton(sp => new PodMetricsScraper(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PodMetricsScraper)), time,
+            TimeSpan.FromSeconds(options.Autoscaler.ScrapeTimeoutSeconds), new ExpositionLimits { MaxBytes = options.Autoscaler.MaxMetricsBytes }));
+        builder.Services.AddSingleton(sp => new AutoscalerLoop(sp.GetRequiredService<ClusterCache>(), sp.GetRequiredService<WorkQueue<string>>(),
+            sp.GetRequiredService<AutoscalerRegistry>(), sp.GetRequiredService<PodMetricsScraper>(), sp.GetRequiredService<EventRecorder>(), metrics, time,
+            sp.GetRequiredService<ILogger<AutoscalerLoop>>(), TimeSpan.FromSeconds(options.Autoscaler.TickSeconds)));
         builder.Services.AddSingleton(sp => new ControllerRunner(sp.GetRequiredService<ClusterCache>(), sp.GetRequiredService<InferenceServiceReconciler>(),
-            sp.GetRequiredService<WorkQueue<string>>(), metrics, time, sp.GetRequiredService<ILogger<ControllerRunner>>(), options.Workers, TimeSpan.FromSeconds(options.ResyncSeconds)));
+            sp.GetRequiredService<AutoscalerLoop>(), sp.GetRequiredService<WorkQueue<string>>(), metrics, time, sp.GetRequiredService<ILogger<ControllerRunner>>(),
+            options.Workers, TimeSpan.FromSeconds(options.ResyncSeconds)));
         builder.Services.AddSingleton<LeaderElectedController>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaderElectedController>());
 

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling.Policy;
+using ScalingRules = Platform.Operator.Autoscaling.Policy.ScalingRules;
+using Platform.Operator.Autoscaling.Signals;
+
+namespace Platform.Operator.Autoscaling.Actuation;
+
+/// <summary>Maps an InferenceService's autoscaling spec to the policy's and the signals' settings.</summary>
+public static class AutoscalerSettingsFactory
+{
+    /// <summary>HPA's period for step policies.</summary>
+    public static readonly TimeSpan StepPeriod = TimeSpan.FromSeconds(15);
+
+    public static AutoscalerSettings Policy(AutoscalingSpec spec) => new()
+    {
+        MinReplicas = Math.Max(1, spec.MinReplicas),
+        MaxReplicas = Math.Max(Math.Max(1, spec.MinReplicas), spec.MaxReplicas),
+        TargetQueueDepthPerReplica = spec.TargetQueueDepth,
+        TargetLatencyP95 = spec.TargetP95LatencyMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        Tolerance = spec.Tolerance,
+        ScaleUp = Rules(spec.ScaleUp, ScalingRules.DefaultScaleUp),
+        ScaleDown = Rules(spec.ScaleDown, ScalingRules.DefaultScaleDown),
+    };
+
+    public static SignalSettings Signals(AutoscalingSpec spec) => new()
+    {
+        ScrapeInterval = TimeSpan.FromSeconds(Math.Max(1, spec.MetricsIntervalSeconds)),
+        // The stable window spans several scrapes, so one slow or lost scrape barely moves it.
+        StableWindow = TimeSpan.FromSeconds(Math.Max(6, spec.MetricsIntervalSeconds * 2)),
+    };
+
+    private static ScalingRules Rules(Api.V1Alpha1.ScalingRules spec, ScalingRules defaults)
+    {
+        var policies = ImmutableArray.CreateBuilder<StepPolicy>();
+        if (spec.MaxStepPods is { } pods) policies.Add(new StepPolicy(StepPolicyKind.Pods, pods, StepPeriod));
+        if (spec.MaxStepPercent is { } percent) policies.Add(new StepPolicy(StepPolicyKind.Percent, percent, StepPeriod));
+        return new ScalingRules(
+            TimeSpan.FromSeconds(spec.StabilizationWindowSeconds),
+            policies.Count > 0 ? policies.ToImmutable() : defaults.Policies,
+            StepPolicySelection.Max);
+    }
+}
