@@ -14,6 +14,8 @@ public static class AutoscalerSettingsFactory
 
     public static AutoscalerSettings Policy(AutoscalingSpec spec) => new()
     {
+        // Panic holds scale-downs until calm; it never holds longer than the user's own scale-down window.
+        Panic = PanicSettings.Default with { CalmWindow = Min(PanicSettings.Default.CalmWindow, TimeSpan.FromSeconds(spec.ScaleDown.StabilizationWindowSeconds)) },
         MinReplicas = Math.Max(1, spec.MinReplicas),
         MaxReplicas = Math.Max(Math.Max(1, spec.MinReplicas), spec.MaxReplicas),
         TargetQueueDepthPerReplica = spec.TargetQueueDepth,
@@ -29,6 +31,8 @@ public static class AutoscalerSettingsFactory
         // The stable window spans several scrapes, so one slow or lost scrape barely moves it.
         StableWindow = TimeSpan.FromSeconds(Math.Max(6, spec.MetricsIntervalSeconds * 2)),
     };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static ScalingRules Rules(Api.V1Alpha1.ScalingRules spec, ScalingRules defaults)
     {
