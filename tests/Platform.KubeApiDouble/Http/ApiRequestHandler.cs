@@ -164,7 +164,7 @@ internal sealed class ApiRequestHandler(
                 await PatchAsync(context, definition, path, ns, write);
                 break;
             case "delete":
-                await WriteJsonAsync(context, 200, operations.Delete(definition, path.Version, ns, path.Name!, await ReadDeleteAsync(context, query)));
+                await WriteDeletedAsync(context, definition, operations.Delete(definition, path.Version, ns, path.Name!, await ReadDeleteAsync(context, query)));
                 break;
             case "deletecollection":
                 await WriteJsonAsync(context, 200, operations.DeleteCollection(
@@ -314,6 +314,37 @@ internal sealed class ApiRequestHandler(
         }
 
         return new DeleteRequest(policy, preconditions?.StringAt("resourceVersion"), preconditions?.StringAt("uid"), dryRun);
+    }
+
+    /// <summary>202 with the object while finalizers hold it; then the object or a Success Status, depending on the kind.</summary>
+    private static Task WriteDeletedAsync(HttpContext context, ResourceDefinition definition, DeleteResult result)
+    {
+        if (!result.Deleted)
+        {
+            return WriteJsonAsync(context, 202, result.Object);
+        }
+
+        if (definition.ReturnsDeletedObject)
+        {
+            return WriteJsonAsync(context, 200, result.Object);
+        }
+
+        var details = new JsonObject { ["name"] = ObjectMeta.Name(result.Object) };
+        if (definition.Group.Length > 0)
+        {
+            details["group"] = definition.Group;
+        }
+
+        details["kind"] = definition.Plural;
+        details["uid"] = ObjectMeta.Uid(result.Object);
+        return WriteJsonAsync(context, 200, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["details"] = details,
+        });
     }
 
     private static async Task WriteJsonAsync(HttpContext context, int statusCode, JsonObject body)

@@ -66,7 +66,7 @@ public sealed class ResourceStore
 
     /// <summary>Deletes an object (with garbage collection of its dependents); returns it.</summary>
     public JsonObject Delete(GroupVersionResource resource, string? ns, string name, string? propagationPolicy = null) =>
-        Detached(_operations.Delete(Find(resource), resource.Version, ns, name, DeleteRequest.Default with { PropagationPolicy = propagationPolicy }));
+        Detached(_operations.Delete(Find(resource), resource.Version, ns, name, DeleteRequest.Default with { PropagationPolicy = propagationPolicy }).Object);
 
     /// <summary>Forgets all retained history: watches and list continuations from older resource versions get 410.</summary>
     public void CompactHistory()
