@@ -33,7 +33,7 @@ public sealed class GarbageCollectionTests
 
         var deleted = await cluster.Client.AppsV1.DeleteNamespacedDeploymentAsync("web", "default", propagationPolicy: "Background");
 
-        Assert.Equal("web", deleted.Details?.Name ?? "web");
+        Assert.Equal(("Success", "web", owner.Metadata.Uid), (deleted.Status, deleted.Details.Name, deleted.Details.Uid));
         var left = await cluster.Client.CoreV1.ListNamespacedConfigMapAsync("default");
         Assert.Equal(["unrelated"], left.Items.Select(m => m.Metadata.Name));
     }

@@ -1,4 +1,6 @@
 using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
 using k8s.Models;
 
 namespace Platform.KubeApiDouble.Tests;
@@ -46,5 +48,36 @@ public sealed class LeaseTests
         var read = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("operator-leader", "kube-system");
 
         Assert.Equal(new DateTime(2026, 1, 1, 0, 0, 0, 123, DateTimeKind.Utc), read.Spec.RenewTime);
+    }
+
+    [Fact]
+    public async Task The_client_library_leader_elector_takes_the_lease_and_a_second_candidate_waits()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        LeaderElectionConfig Config(string identity) => new(new LeaseLock(cluster.Client, "kube-system", "operator-leader", identity))
+        {
+            LeaseDuration = TimeSpan.FromSeconds(2),
+            RenewDeadline = TimeSpan.FromSeconds(1),
+            RetryPeriod = TimeSpan.FromMilliseconds(100),
+        };
+        using var first = new LeaderElector(Config("first"));
+        using var second = new LeaderElector(Config("second"));
+        using var stop = new CancellationTokenSource();
+        var leading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.OnStartedLeading += () => leading.TrySetResult();
+
+        var firstRun = first.RunUntilLeadershipLostAsync(stop.Token);
+        await leading.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var observed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        second.OnNewLeader += leader => observed.TrySetResult(leader);
+        var secondRun = second.RunUntilLeadershipLostAsync(stop.Token);
+        Assert.Equal("first", await observed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var lease = cluster.Api.Store.Get(KubeResources.Leases, "kube-system", "operator-leader")!;
+        Assert.Equal("first", lease["spec"]!["holderIdentity"]!.GetValue<string>());
+        Assert.True(first.IsLeader());
+        Assert.False(second.IsLeader());
+        await stop.CancelAsync();
+        await Task.WhenAll(firstRun, secondRun).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }

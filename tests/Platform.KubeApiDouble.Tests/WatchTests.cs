@@ -178,4 +178,22 @@ public sealed class WatchTests
             break;
         }
     }
+
+    [Fact]
+    public async Task A_streaming_list_ends_its_initial_events_with_a_marked_bookmark()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(TestCluster.Deployment("a"), "default");
+
+        await using var watch = WatchProbe<V1Deployment>.Start((onError, stop) => cluster.Client.AppsV1.WatchListNamespacedDeploymentAsync(
+            "default", allowWatchBookmarks: true, sendInitialEvents: true, resourceVersionMatch: "NotOlderThan",
+            onError: onError, cancellationToken: stop));
+
+        var added = await watch.NextAsync();
+        var bookmark = await watch.NextAsync();
+        Assert.Equal((WatchEventType.Added, "a"), (added.Type, added.Object.Metadata.Name));
+        Assert.Equal(WatchEventType.Bookmark, bookmark.Type);
+        Assert.Equal("true", bookmark.Object.Metadata.Annotations["k8s.io/initial-events-end"]);
+        Assert.Equal(cluster.Api.Store.ResourceVersion.ToString(), bookmark.Object.Metadata.ResourceVersion);
+    }
 }

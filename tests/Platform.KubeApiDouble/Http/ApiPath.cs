@@ -23,6 +23,12 @@ internal enum ApiPathKind
     /// <summary><c>/healthz</c>, <c>/readyz</c>, <c>/livez</c>.</summary>
     Health,
 
+    /// <summary><c>/openapi/v3</c>: the index of OpenAPI documents.</summary>
+    OpenApiIndex,
+
+    /// <summary><c>/openapi/v3/api/v1</c> or <c>/openapi/v3/apis/{group}/{version}</c>.</summary>
+    OpenApiGroupVersion,
+
     Unknown,
 }
 
@@ -52,6 +58,12 @@ internal sealed record ApiPath(
                 return new ApiPath(ApiPathKind.Version);
             case ["healthz" or "readyz" or "livez", ..]:
                 return new ApiPath(ApiPathKind.Health);
+            case ["openapi", "v3"]:
+                return new ApiPath(ApiPathKind.OpenApiIndex);
+            case ["openapi", "v3", "api", var coreVersion]:
+                return new ApiPath(ApiPathKind.OpenApiGroupVersion, "", coreVersion);
+            case ["openapi", "v3", "apis", var group, var version]:
+                return new ApiPath(ApiPathKind.OpenApiGroupVersion, group, version);
             case ["api", var version]:
                 return new ApiPath(ApiPathKind.GroupVersion, "", version);
             case ["apis", var group]:

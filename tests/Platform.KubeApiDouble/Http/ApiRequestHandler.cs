@@ -82,6 +82,12 @@ internal sealed class ApiRequestHandler(
             case ApiPathKind.Version:
                 await WriteJsonAsync(context, 200, DiscoveryDocuments.Version());
                 return;
+            case ApiPathKind.OpenApiIndex:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.Index(registry.All));
+                return;
+            case ApiPathKind.OpenApiGroupVersion:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.GroupVersion(registry.All, path.Group, path.Version) ?? throw ApiErrors.ResourceNotFound());
+                return;
             case ApiPathKind.Health:
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "text/plain";
@@ -139,11 +145,11 @@ internal sealed class ApiRequestHandler(
                 await WriteJsonAsync(context, 200, operations.GetScale(definition, ns, path.Name!));
                 break;
             case "get":
-                await WriteJsonAsync(context, 200, operations.Get(definition, path.Version, ns, path.Name!));
+                await WriteJsonAsync(context, 200, AsTableIfAsked(context, definition, path.Version, operations.Get(definition, path.Version, ns, path.Name!)));
                 break;
             case "list":
-                await WriteJsonAsync(context, 200, operations.List(
-                    definition, path.Version, ns, ParseLabels(query), ParseFields(query, definition), query.Limit, query.Continue));
+                await WriteJsonAsync(context, 200, AsTableIfAsked(context, definition, path.Version, operations.List(
+                    definition, path.Version, ns, ParseLabels(query), ParseFields(query, definition), query.Limit, query.Continue)));
                 break;
             case "create":
                 await WriteJsonAsync(context, 201, operations.Create(definition, path.Version, ns, await ReadObjectAsync(context), write));
@@ -158,7 +164,7 @@ internal sealed class ApiRequestHandler(
                 await PatchAsync(context, definition, path, ns, write);
                 break;
             case "delete":
-                await WriteJsonAsync(context, 200, operations.Delete(definition, path.Version, ns, path.Name!, await ReadDeleteAsync(context, query)));
+                await WriteDeletedAsync(context, definition, operations.Delete(definition, path.Version, ns, path.Name!, await ReadDeleteAsync(context, query)));
                 break;
             case "deletecollection":
                 await WriteJsonAsync(context, 200, operations.DeleteCollection(
@@ -167,6 +173,26 @@ internal sealed class ApiRequestHandler(
             default:
                 throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({context.Request.Method})");
         }
+    }
+
+    /// <summary>The object or list as a Table when the client asks for one (kubectl get does).</summary>
+    private JsonObject AsTableIfAsked(HttpContext context, ResourceDefinition definition, string version, JsonObject result)
+    {
+        if (!TableRenderer.IsRequested(context.Request.Headers.Accept.ToString()))
+        {
+            return result;
+        }
+
+        var isList = result["items"] is JsonArray;
+        var objects = isList ? result.ArrayAt("items")!.OfType<JsonObject>().ToList() : [result];
+        var resourceVersion = result.ObjectAt("metadata")?.StringAt("resourceVersion") ?? string.Empty;
+        var table = TableRenderer.Render(definition, version, objects, resourceVersion, time.GetUtcNow());
+        if (isList && result.ObjectAt("metadata")?["continue"] is { } continuation)
+        {
+            table.ObjectAt("metadata")!["continue"] = continuation.DeepClone();
+        }
+
+        return table;
     }
 
     private async Task PatchAsync(HttpContext context, ResourceDefinition definition, ApiPath path, string? ns, WriteRequest write)
@@ -288,6 +314,37 @@ internal sealed class ApiRequestHandler(
         }
 
         return new DeleteRequest(policy, preconditions?.StringAt("resourceVersion"), preconditions?.StringAt("uid"), dryRun);
+    }
+
+    /// <summary>202 with the object while finalizers hold it; then the object or a Success Status, depending on the kind.</summary>
+    private static Task WriteDeletedAsync(HttpContext context, ResourceDefinition definition, DeleteResult result)
+    {
+        if (!result.Deleted)
+        {
+            return WriteJsonAsync(context, 202, result.Object);
+        }
+
+        if (definition.ReturnsDeletedObject)
+        {
+            return WriteJsonAsync(context, 200, result.Object);
+        }
+
+        var details = new JsonObject { ["name"] = ObjectMeta.Name(result.Object) };
+        if (definition.Group.Length > 0)
+        {
+            details["group"] = definition.Group;
+        }
+
+        details["kind"] = definition.Plural;
+        details["uid"] = ObjectMeta.Uid(result.Object);
+        return WriteJsonAsync(context, 200, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["details"] = details,
+        });
     }
 
     private static async Task WriteJsonAsync(HttpContext context, int statusCode, JsonObject body)

@@ -10,13 +10,13 @@ internal static class BuiltInResources
         new()
         {
             Group = "", Versions = ["v1"], Kind = "Namespace", Plural = "namespaces", Singular = "namespace",
-            Namespaced = false, ShortNames = ["ns"], HasStatusSubresource = true,
+            Namespaced = false, ShortNames = ["ns"], HasStatusSubresource = true, ReturnsDeletedObject = true,
             SelectableFields = ["status.phase"],
         },
         new()
         {
             Group = "", Versions = ["v1"], Kind = "Pod", Plural = "pods", Singular = "pod",
-            Namespaced = true, ShortNames = ["po"], Categories = ["all"], HasStatusSubresource = true,
+            Namespaced = true, ShortNames = ["po"], Categories = ["all"], HasStatusSubresource = true, ReturnsDeletedObject = true,
             SelectableFields = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP"],
         },
         new()

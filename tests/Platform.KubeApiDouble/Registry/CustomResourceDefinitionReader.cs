@@ -109,6 +109,7 @@ internal static class CustomResourceDefinitionReader
             HasStatusSubresource = subresources?.ContainsKey("status") == true,
             Scale = ReadScale(subresources?.ObjectAt("scale"), name),
             TracksGeneration = true,
+            ReturnsDeletedObject = true,
             SelectableFields = preferred.ArrayAt("selectableFields")?.OfType<JsonObject>()
                 .Select(f => (f.StringAt("jsonPath") ?? string.Empty).TrimStart('.'))
                 .Where(f => f.Length > 0)

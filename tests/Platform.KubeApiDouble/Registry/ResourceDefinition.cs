@@ -27,6 +27,9 @@ internal sealed record ResourceDefinition
 
     public ScaleSubresource? Scale { get; init; }
 
+    /// <summary>Whether a DELETE answers with the deleted object (otherwise with a <c>Status</c> of Success), per kind as on the real server.</summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     /// <summary>Whether the server maintains <c>metadata.generation</c> for this kind.</summary>
     public bool TracksGeneration { get; init; }
 

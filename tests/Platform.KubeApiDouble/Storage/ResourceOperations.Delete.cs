@@ -12,7 +12,7 @@ internal sealed partial class ResourceOperations
     /// <c>deletionTimestamp</c> and goes when its last finalizer is removed. Dependents (by
     /// <c>ownerReferences</c>) are collected at once, recursively, unless the policy is Orphan.
     /// </summary>
-    public JsonObject Delete(ResourceDefinition definition, string version, string? ns, string name, DeleteRequest request)
+    public DeleteResult Delete(ResourceDefinition definition, string version, string? ns, string name, DeleteRequest request)
     {
         lock (store.Gate)
         {
@@ -31,25 +31,25 @@ internal sealed partial class ResourceOperations
 
             if (request.DryRun)
             {
-                return Present(old, definition, version);
+                return new DeleteResult(Present(old, definition, version), Deleted: !ObjectMeta.HasFinalizers(old));
             }
 
             if (ObjectMeta.HasFinalizers(old))
             {
                 if (ObjectMeta.IsBeingDeleted(old))
                 {
-                    return Present(old, definition, version);
+                    return new DeleteResult(Present(old, definition, version), Deleted: false);
                 }
 
                 var marked = old.CloneObject();
                 ObjectMeta.Metadata(marked)["deletionTimestamp"] = Now();
                 ObjectMeta.Metadata(marked)["deletionGracePeriodSeconds"] = 0;
-                return Present(store.Put(definition, marked), definition, version);
+                return new DeleteResult(Present(store.Put(definition, marked), definition, version), Deleted: false);
             }
 
             var removed = store.Remove(definition, ns, name)!;
             AfterDelete(definition, removed, request);
-            return Present(removed, definition, version);
+            return new DeleteResult(Present(removed, definition, version), Deleted: true);
         }
     }
 
@@ -63,7 +63,7 @@ internal sealed partial class ResourceOperations
             var deleted = new JsonArray();
             foreach (var item in list.ArrayAt("items")!.OfType<JsonObject>().ToList())
             {
-                deleted.Add(Delete(definition, version, ObjectMeta.Namespace(item), ObjectMeta.Name(item)!, request));
+                deleted.Add(Delete(definition, version, ObjectMeta.Namespace(item), ObjectMeta.Name(item)!, request).Object);
             }
 
             list["items"] = deleted;

@@ -262,7 +262,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         if (definition.CustomVersions.TryGetValue(version, out var customVersion) && customVersion.Schema is { } schema)
         {
             schema.PruneAndDefault(obj);
-            errors = BuiltInValidation.Validate(definition.Group, "(custom)", obj, old);
+            errors = BuiltInValidation.ValidateMetadata(obj);
             errors.AddRange(schema.Validate(obj, old));
         }
         else

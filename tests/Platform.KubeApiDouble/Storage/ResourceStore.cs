@@ -34,7 +34,7 @@ public sealed class ResourceStore
     public JsonObject Create(JsonObject obj)
     {
         var (definition, version) = DefinitionOf(obj);
-        return _operations.Create(definition, version, obj.ObjectAt("metadata")?.StringAt("namespace"), obj, WriteRequest.Direct);
+        return Detached(_operations.Create(definition, version, obj.ObjectAt("metadata")?.StringAt("namespace"), obj, WriteRequest.Direct));
     }
 
     /// <summary>Creates a namespace unless it exists.</summary>
@@ -48,13 +48,13 @@ public sealed class ResourceStore
     }
 
     public JsonObject? Get(GroupVersionResource resource, string? ns, string name) =>
-        _operations.TryGet(Find(resource), resource.Version, ns, name);
+        _operations.TryGet(Find(resource), resource.Version, ns, name) is { } obj ? Detached(obj) : null;
 
     /// <summary>Objects of a collection, in one namespace or all.</summary>
     public IReadOnlyList<JsonObject> List(GroupVersionResource resource, string? ns = null)
     {
         var list = _operations.List(Find(resource), resource.Version, ns, LabelSelector.Everything, FieldSelector.Everything);
-        return list.ArrayAt("items")!.OfType<JsonObject>().ToList();
+        return list.ArrayAt("items")!.OfType<JsonObject>().Select(Detached).ToList();
     }
 
     /// <summary>
@@ -62,11 +62,11 @@ public sealed class ResourceStore
     /// would: for example, a Deployment controller reporting ready replicas.
     /// </summary>
     public JsonObject Mutate(GroupVersionResource resource, string? ns, string name, Action<JsonObject> change, string manager = "kube-controller-manager") =>
-        _operations.Mutate(Find(resource), resource.Version, ns, name, change, WriteRequest.Direct with { FieldManager = manager });
+        Detached(_operations.Mutate(Find(resource), resource.Version, ns, name, change, WriteRequest.Direct with { FieldManager = manager }));
 
     /// <summary>Deletes an object (with garbage collection of its dependents); returns it.</summary>
     public JsonObject Delete(GroupVersionResource resource, string? ns, string name, string? propagationPolicy = null) =>
-        _operations.Delete(Find(resource), resource.Version, ns, name, DeleteRequest.Default with { PropagationPolicy = propagationPolicy });
+        Detached(_operations.Delete(Find(resource), resource.Version, ns, name, DeleteRequest.Default with { PropagationPolicy = propagationPolicy }).Object);
 
     /// <summary>Forgets all retained history: watches and list continuations from older resource versions get 410.</summary>
     public void CompactHistory()
@@ -86,6 +86,9 @@ public sealed class ResourceStore
             return _operations.Store.Watches.Count(w => key is null || w.StorageKey == key);
         }
     }
+
+    // A copy parsed from JSON text, as a client would hold it: values read back with any numeric type.
+    private static JsonObject Detached(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
 
     private ResourceDefinition Find(GroupVersionResource resource) =>
         _operations.Registry.Find(resource) ?? throw new KubeApiException(404, "NotFound", $"the server does not serve {resource}");

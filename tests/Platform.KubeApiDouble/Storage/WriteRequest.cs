@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Platform.KubeApiDouble.Storage;
 
 /// <summary>The options of a write: <c>fieldManager</c>, <c>force</c>, <c>dryRun</c>, and the manager to record when none is named.</summary>
@@ -14,3 +16,6 @@ internal sealed record DeleteRequest(string? PropagationPolicy, string? Precondi
 {
     public static readonly DeleteRequest Default = new(null, null, null, DryRun: false);
 }
+
+/// <summary>The outcome of a delete: the object, and whether it is gone or only marked (finalizers pending).</summary>
+internal sealed record DeleteResult(JsonObject Object, bool Deleted);

@@ -24,6 +24,14 @@ internal static partial class BuiltInValidation
     private const string LabelValueMessage =
         "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
+    /// <summary>The checks every object gets: its name and labels.</summary>
+    public static List<FieldError> ValidateMetadata(JsonObject obj)
+    {
+        var errors = new List<FieldError>();
+        ValidateMetadata(kind: string.Empty, obj.ObjectAt("metadata") ?? new JsonObject(), errors);
+        return errors;
+    }
+
     public static List<FieldError> Validate(string group, string kind, JsonObject obj, JsonObject? old)
     {
         var errors = new List<FieldError>();

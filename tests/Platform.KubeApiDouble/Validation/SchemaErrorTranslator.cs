@@ -23,6 +23,12 @@ internal static partial class SchemaErrorTranslator
 
         var field = FieldOf(error.Path);
         var value = ValueAt(document, field);
+        if (error is MultiTypeValidationError multi && AllowedTypeOf(value, multi) is { } matching)
+        {
+            // The value has one of the allowed types (say, a string where string or null is allowed): its errors are that type's.
+            return matching.SelectMany(e => Translate(e, document));
+        }
+
         var schema = error.Schema;
         var detail = error.Kind switch
         {
@@ -60,6 +66,24 @@ internal static partial class SchemaErrorTranslator
             _ => FieldError.Invalid(field, value, detail ?? error.Kind.ToString()),
         };
         return [result];
+    }
+
+    private static ICollection<ValidationError>? AllowedTypeOf(JsonNode? value, MultiTypeValidationError error)
+    {
+        var type = JsonNodeExtensions.JsonTypeName(value) switch
+        {
+            "string" => JsonObjectType.String,
+            "integer" => JsonObjectType.Integer,
+            "number" => JsonObjectType.Number,
+            "boolean" => JsonObjectType.Boolean,
+            "object" => JsonObjectType.Object,
+            "array" => JsonObjectType.Array,
+            _ => JsonObjectType.Null,
+        };
+        return error.Errors.TryGetValue(type, out var errors) && errors.Count > 0 &&
+               !errors.All(e => IsTypeError(e) && e is not MultiTypeValidationError)
+            ? errors
+            : null;
     }
 
     private static bool IsTypeError(ValidationError error) => error is MultiTypeValidationError || error.Kind is
