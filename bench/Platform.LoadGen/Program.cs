@@ -1,1 +1,40 @@
-Console.WriteLine("loadgen");
+using Platform.LoadGen;
+using Platform.LoadGen.Cli;
+using Platform.LoadGen.Raw;
+
+// The first Ctrl+C ends the run early and still reports what was measured; a second one kills.
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (!cancel.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    }
+};
+
+try
+{
+    if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+    {
+        Console.WriteLine(Usage.Text);
+        return args.Length == 0 ? 2 : 0;
+    }
+    var options = new ArgReader(args[1..]);
+    return args[0] switch
+    {
+        "raw" => RawCommand.Run(options, cancel.Token),
+        _ => throw new UsageException($"unknown command '{args[0]}' (commands: http, raw, compare, help)"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"loadgen: {e.Message}");
+    Console.Error.WriteLine("run 'loadgen help' for the options");
+    return 2;
+}
+catch (LoadGenException e)
+{
+    Console.Error.WriteLine($"loadgen: {e.Message}");
+    return 1;
+}
