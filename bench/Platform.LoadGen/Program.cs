@@ -1,5 +1,6 @@
 using Platform.LoadGen;
 using Platform.LoadGen.Cli;
+using Platform.LoadGen.Http;
 using Platform.LoadGen.Raw;
 
 // The first Ctrl+C ends the run early and still reports what was measured; a second one kills.
@@ -23,6 +24,7 @@ try
     var options = new ArgReader(args[1..]);
     return args[0] switch
     {
+        "http" => await HttpCommand.RunAsync(options, cancel.Token),
         "raw" => RawCommand.Run(options, cancel.Token),
         _ => throw new UsageException($"unknown command '{args[0]}' (commands: http, raw, compare, help)"),
     };
