@@ -1,5 +1,6 @@
 using Platform.LoadGen;
 using Platform.LoadGen.Cli;
+using Platform.LoadGen.Compare;
 using Platform.LoadGen.Http;
 using Platform.LoadGen.Raw;
 
@@ -26,6 +27,7 @@ try
     {
         "http" => await HttpCommand.RunAsync(options, cancel.Token),
         "raw" => RawCommand.Run(options, cancel.Token),
+        "compare" => await CompareCommand.RunAsync(options, cancel.Token),
         _ => throw new UsageException($"unknown command '{args[0]}' (commands: http, raw, compare, help)"),
     };
 }

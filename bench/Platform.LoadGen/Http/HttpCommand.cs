@@ -13,7 +13,7 @@ internal static class HttpCommand
         var time = TimeProvider.System;
         using var target = await HttpTarget.PrepareAsync(options, time, cancel);
         Console.Error.WriteLine(options.Mode == LoadMode.Closed
-            ? $"http: closed loop, {options.Concurrency} clients, warm-up {options.Warmup.TotalSeconds:0.#} s, window {options.Duration.TotalSeconds:0.#} s ..."
+            ? $"http: closed loop, {Format.Clients(options.Concurrency)}, warm-up {options.Warmup.TotalSeconds:0.#} s, window {options.Duration.TotalSeconds:0.#} s ..."
             : $"http: open loop, {options.Rate} req/s ({options.Arrivals.ToString().ToLowerInvariant()}), warm-up {options.Warmup.TotalSeconds:0.#} s, window {options.Duration.TotalSeconds:0.#} s ...");
         var summary = await HttpLoad.RunAsync(target.Client, target.Request, options, time, cancel);
         HttpReport.Print(summary, Console.Out);

@@ -29,8 +29,11 @@ internal sealed record HttpOptions(
     /// <summary>Goodput counts successes answered within this many milliseconds; null counts every success.</summary>
     public double? EffectiveSloMs => SloMs ?? TimeoutMs;
 
-    /// <summary>Reads the options; <paramref name="loadShape"/> false leaves out mode, rate, arrivals and concurrency (compare sets them).</summary>
-    public static HttpOptions Read(ArgReader args, bool loadShape = true)
+    /// <summary>
+    /// Reads the options; <paramref name="loadShape"/> false leaves out mode, rate, arrivals and concurrency
+    /// (compare sets them), and <paramref name="defaultModel"/> makes --model optional.
+    /// </summary>
+    public static HttpOptions Read(ArgReader args, bool loadShape = true, string? defaultModel = null)
     {
         var mode = loadShape ? Enum.Parse<LoadMode>(args.Choice("mode", "closed", "closed", "open"), ignoreCase: true) : LoadMode.Closed;
         var rate = loadShape ? args.OptionalDouble("rate", 0.001, 1_000_000) : null;
@@ -44,7 +47,7 @@ internal sealed record HttpOptions(
         }
         return new HttpOptions(
             ParseUrl(args.String("url", "http://127.0.0.1:8080")),
-            args.RequiredString("model"),
+            defaultModel is null ? args.RequiredString("model") : args.String("model", defaultModel),
             mode,
             loadShape ? args.Int("concurrency", 1, 1, 100_000) : 1,
             rate,

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Platform.Contracts;
 using Platform.LoadGen.Tensors;
@@ -93,8 +92,4 @@ internal static class InferRequestBuilder
         }
         json.WriteEndObject();
     }
-
-    /// <summary>The JSON header of a body, for messages.</summary>
-    public static string HeaderText(PreparedRequest request) =>
-        Encoding.UTF8.GetString(request.Body, 0, request.JsonHeaderLength ?? request.Body.Length);
 }

@@ -14,4 +14,6 @@ internal static class Format
     public static string Ratio(double? ratio) => ratio is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
     public static string Seconds(double seconds) => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+    public static string Clients(int? count) => count == 1 ? "1 client" : $"{count} clients";
 }

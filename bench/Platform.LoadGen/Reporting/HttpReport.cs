@@ -11,7 +11,7 @@ internal static class HttpReport
     {
         var load = s.Mode == "open"
             ? $"open loop at {Format.Rate(s.TargetRate)} req/s"
-            : $"closed loop, {s.Concurrency} clients";
+            : $"closed loop, {Format.Clients(s.Concurrency)}";
         output.WriteLine($"{load}, {s.Payload} payload, batch {s.Batch}, window {Format.Seconds(s.WindowSeconds)}");
 
         var rates = new TextTable("measure", "value")
