@@ -6,18 +6,20 @@ using Platform.LoadGen.Raw;
 
 // The first Ctrl+C ends the run early and still reports what was measured; a second one kills.
 using var cancel = new CancellationTokenSource();
+var interrupts = 0;
 Console.CancelKeyPress += (_, e) =>
 {
-    if (!cancel.IsCancellationRequested)
+    if (Interlocked.Increment(ref interrupts) == 1)
     {
         e.Cancel = true;
-        cancel.Cancel();
+        // Off the signal thread: cancellation callbacks run the rest of the command.
+        _ = Task.Run(cancel.Cancel);
     }
 };
 
 try
 {
-    if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+    if (args.Length == 0 || args[0] is "help" or "--help" or "-h" || args.Contains("--help"))
     {
         Console.WriteLine(Usage.Text);
         return args.Length == 0 ? 2 : 0;
@@ -41,4 +43,9 @@ catch (LoadGenException e)
 {
     Console.Error.WriteLine($"loadgen: {e.Message}");
     return 1;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("loadgen: cancelled before the run started");
+    return 130;
 }
