@@ -64,4 +64,11 @@ internal static class CliValues
         }
         return values;
     }
+
+    public static TimeSpan Positive(string option, TimeSpan value) =>
+        value > TimeSpan.Zero ? value : throw new UsageException($"--{option} must be longer than zero");
+
+    /// <summary>The full path of an existing file.</summary>
+    public static string ExistingFile(string option, string path) =>
+        File.Exists(path) ? Path.GetFullPath(path) : throw new UsageException($"--{option}: no file at '{path}'");
 }

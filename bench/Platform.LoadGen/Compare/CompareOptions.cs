@@ -9,7 +9,7 @@ internal sealed record CompareOptions(RawOptions Raw, HttpOptions Http, IReadOnl
 {
     public static CompareOptions Read(ArgReader args)
     {
-        var onnx = RawOptions.ExistingFile(args.RequiredString("onnx"), "onnx");
+        var onnx = CliValues.ExistingFile("onnx", args.RequiredString("onnx"));
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         var rawBatches = args.IntList("raw-batch", [1, 8, 32], 1, 65536);
         var concurrencies = args.IntList("concurrency", [1, 16], 1, 100_000);

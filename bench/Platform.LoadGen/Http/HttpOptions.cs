@@ -52,7 +52,7 @@ internal sealed record HttpOptions(
             loadShape ? args.Int("concurrency", 1, 1, 100_000) : 1,
             rate,
             loadShape ? Enum.Parse<ArrivalProcess>(args.Choice("arrivals", "poisson", "poisson", "constant"), ignoreCase: true) : ArrivalProcess.Poisson,
-            Raw.RawOptions.Positive(args.Duration("duration", TimeSpan.FromSeconds(20)), "duration"),
+            CliValues.Positive("duration", args.Duration("duration", TimeSpan.FromSeconds(20))),
             args.Duration("warmup", TimeSpan.FromSeconds(5)),
             Enum.Parse<PayloadKind>(args.Choice("payload", "binary", "json", "binary"), ignoreCase: true),
             args.Int("batch", 1, 1, 65536),
@@ -60,7 +60,7 @@ internal sealed record HttpOptions(
             args.OptionalInt("priority", 0, 1000),
             args.OptionalDouble("slo-ms", 0.001, 1e9),
             args.OptionalInt("connections", 1, 100_000),
-            Raw.RawOptions.Positive(args.Duration("client-timeout", TimeSpan.FromSeconds(30)), "client-timeout"),
+            CliValues.Positive("client-timeout", args.Duration("client-timeout", TimeSpan.FromSeconds(30))),
             args.Duration("ready-timeout", TimeSpan.FromSeconds(30)),
             args.Int("seed", 42, 0),
             args.OptionalString("json"));

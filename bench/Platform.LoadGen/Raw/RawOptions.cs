@@ -12,18 +12,12 @@ internal sealed record RawOptions(
     int Seed,
     string? JsonPath)
 {
-    public static RawOptions Read(ArgReader args, string modelOption = "model") => new(
-        ExistingFile(args.RequiredString(modelOption), modelOption),
+    public static RawOptions Read(ArgReader args) => new(
+        CliValues.ExistingFile("model", args.RequiredString("model")),
         args.Int("threads", Environment.ProcessorCount, 1, 1024),
         args.IntList("batch", [1], 1, 65536),
-        Positive(args.Duration("duration", TimeSpan.FromSeconds(10)), "duration"),
+        CliValues.Positive("duration", args.Duration("duration", TimeSpan.FromSeconds(10))),
         args.Duration("warmup", TimeSpan.FromSeconds(2)),
         args.Int("seed", 42, 0),
         args.OptionalString("json"));
-
-    internal static string ExistingFile(string path, string option) =>
-        File.Exists(path) ? Path.GetFullPath(path) : throw new UsageException($"--{option}: no file at '{path}'");
-
-    internal static TimeSpan Positive(TimeSpan value, string option) =>
-        value > TimeSpan.Zero ? value : throw new UsageException($"--{option} must be longer than zero");
 }

@@ -10,7 +10,7 @@ internal static class HttpReport
     public static void Print(HttpRunSummary s, TextWriter output)
     {
         var load = s.Mode == "open"
-            ? $"open loop at {Format.Rate(s.TargetRate)} req/s"
+            ? $"open loop at {Format.Rate(s.TargetRate)} req/s (latency from the intended send)"
             : $"closed loop, {Format.Clients(s.Concurrency)}";
         output.WriteLine($"{load}, {s.Payload} payload, batch {s.Batch}, window {Format.Seconds(s.WindowSeconds)}");
 
