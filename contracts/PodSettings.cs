@@ -19,6 +19,7 @@ public static class PodSettings
     public const string ModelExecutionProvider = "Model:ExecutionProvider";
     public const string ModelDeviceId = "Model:DeviceId";
     public const string ModelIntraOpThreads = "Model:IntraOpThreads";
+    public const string ModelAllowSpinning = "Model:AllowSpinning";
 
     public const string BatchingMaxBatchSize = "Batching:MaxBatchSize";
     public const string BatchingMaxQueueDelayMs = "Batching:MaxQueueDelayMs";

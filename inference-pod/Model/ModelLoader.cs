@@ -35,9 +35,7 @@ public static class ModelLoader
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.IntraOpThreads,
         };
-        // Idle intra-op threads must not spin: on a pod with few cores they would starve the
-        // request threads that decode and admit the next batch while this one computes.
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         if (options.ExecutionProvider == PodSettings.ExecutionProviders.Cuda)
         {
             var available = OrtEnv.Instance().GetAvailableProviders();

@@ -31,6 +31,9 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
             if (state.Draining) throw Draining;
             if (!state.WarmedUp && !warmup)
                 throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            // Fast refusal: a full queue answers before the body is read or decoded, so overload
+            // costs the pod almost nothing per refused request. TrySubmit below stays the authority.
+            if (scheduler.Queue.Count >= scheduler.Queue.Capacity) throw QueueFull();
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
             RequestDecoder.Decode(body.AsMemory(0, length), JsonLength(context.Request, length), scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
@@ -72,8 +75,7 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         switch (scheduler.TrySubmit(item))
         {
             case AdmitResult.Full:
-                throw new InferenceError(StatusCodes.Status429TooManyRequests,
-                    $"the queue is full ({scheduler.Queue.Capacity} requests); retry later", PodMetrics.Reasons.QueueFull);
+                throw QueueFull();
             case AdmitResult.Closed:
                 throw Draining;
         }
@@ -125,6 +127,9 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         }
         return error.StatusCode;
     }
+
+    private InferenceError QueueFull() => new(StatusCodes.Status429TooManyRequests,
+        $"the queue is full ({scheduler.Queue.Capacity} requests); retry later", PodMetrics.Reasons.QueueFull);
 
     /// <summary>The JSON part's length: the binary extension's header, or the whole body.</summary>
     private static int JsonLength(HttpRequest request, int bodyLength)
