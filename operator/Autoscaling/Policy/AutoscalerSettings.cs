@@ -22,8 +22,23 @@ public sealed record AutoscalerSettings
     /// <summary>Target for the windowed p95 latency; null scales on queue depth alone.</summary>
     public TimeSpan? TargetLatencyP95 { get; init; }
 
+    /// <summary>
+    /// How far ahead a rising arrival rate is projected when proposing replicas: a pod asked
+    /// for now serves only after its cold start, so this should be the pods' time from
+    /// creation to Ready (which the operator can measure). Zero projects nothing. The rate
+    /// of rise is the difference between the short and the stable window's arrival rates;
+    /// a falling rate is never projected.
+    /// </summary>
+    public TimeSpan ScaleUpLeadTime { get; init; } = TimeSpan.Zero;
+
     /// <summary>Relative change of the proposal that is ignored (HPA: 0.1).</summary>
     public double Tolerance { get; init; } = 0.1;
+
+    /// <summary>
+    /// How long the throughput per replica learned at the target bounds scale-down (see
+    /// <see cref="ScalingPolicy"/>); zero turns the bound off.
+    /// </summary>
+    public TimeSpan ThroughputMemory { get; init; } = TimeSpan.FromMinutes(30);
 
     public ScalingRules ScaleUp { get; init; } = ScalingRules.DefaultScaleUp;
 
@@ -61,9 +76,19 @@ public sealed record AutoscalerSettings
             errors.Add($"target p95 latency must be positive (was {latency}).");
         }
 
+        if (ScaleUpLeadTime < TimeSpan.Zero)
+        {
+            errors.Add($"scale-up lead time must not be negative (was {ScaleUpLeadTime}).");
+        }
+
         if (!(Tolerance >= 0 && Tolerance < 1))
         {
             errors.Add($"tolerance must be in [0, 1) (was {Tolerance}).");
+        }
+
+        if (ThroughputMemory < TimeSpan.Zero)
+        {
+            errors.Add($"throughput memory must not be negative (was {ThroughputMemory}).");
         }
 
         ScaleUp.Validate("scale-up", errors);
