@@ -10,14 +10,16 @@ using Platform.AutoscaleSim.Workload;
 // Compares the operator's autoscaling policy with HPA, KEDA, Knative KPA and an oracle on
 // simulated pods with a CPU and a GPU service-time curve. Usage:
 //   dotnet run -c Release --project bench/Platform.AutoscaleSim -- [--out DIR] [--profiles DIR]
-//       [--seed N] [--balancing least-queue|round-robin] [--traces step,ramp,spike,diurnal] [--no-plots] [--sweep]
+//       [--seed N] [--balancing least-queue|round-robin] [--traces step,ramp,spike,diurnal] [--no-plots]
+//       [--sweep]                      one pod's in-flight, p95 and refusals against load, then exit
+//       [--log CURVE/TRACE/POLICY]     every decision of that platform policy run, in words, on stderr
 var options = ParseOptions(args);
 if (options is null)
 {
     return 2;
 }
 
-var (outDir, profilesDir, seed, balancing, traceNames, plots, sweep) = options.Value;
+var (outDir, profilesDir, seed, balancing, traceNames, plots, sweep, log) = options.Value;
 Directory.CreateDirectory(outDir);
 var stopwatch = Stopwatch.StartNew();
 
@@ -51,7 +53,7 @@ if (sweep)
 }
 
 var traces = LoadTrace.All.Where(t => traceNames is null || traceNames.Contains(t.Name)).ToList();
-var experiments = curves.AsParallel().AsOrdered().Select(c => new Experiment(c, balancing, seed)).ToList();
+var experiments = curves.AsParallel().AsOrdered().Select(c => new Experiment(c, balancing, seed, log)).ToList();
 var calibrated = stopwatch.Elapsed;
 var jobs = (from experiment in experiments
             from trace in traces
@@ -61,12 +63,7 @@ var results = new RunResult[jobs.Count];
 Parallel.For(0, jobs.Count, i =>
 {
     var (experiment, trace, factory) = jobs[i];
-    var runWatch = Stopwatch.StartNew();
     results[i] = experiment.Run(trace, factory());
-    if (Environment.GetEnvironmentVariable("SIM_TIMING") is not null)
-    {
-        Console.Error.WriteLine($"{results[i].Curve}/{results[i].Trace}/{results[i].Policy}: {runWatch.Elapsed.TotalSeconds:0.00} s");
-    }
 });
 
 var report = new StringBuilder();
@@ -102,7 +99,7 @@ File.WriteAllText(Path.Combine(outDir, "results.md"), report.ToString());
 Console.Write(report);
 return 0;
 
-static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<string>? Traces, bool Plots, bool Sweep)? ParseOptions(string[] args)
+static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<string>? Traces, bool Plots, bool Sweep, string? Log)? ParseOptions(string[] args)
 {
     var root = FindRepositoryRoot();
     string outDir = Path.Combine(root, "bench", "autoscaling"), profiles = Path.Combine(root, "bench", "profiles");
@@ -111,6 +108,7 @@ static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<
     HashSet<string>? traces = null;
     var plots = true;
     var sweep = false;
+    string? log = null;
     for (var i = 0; i < args.Length; i++)
     {
         string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -140,6 +138,7 @@ static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<
                     break;
                 case "--no-plots": plots = false; break;
                 case "--sweep": sweep = true; break;
+                case "--log": log = Value(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -150,7 +149,7 @@ static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<
         }
     }
 
-    return (outDir, profiles, seed, balancing, traces, plots, sweep);
+    return (outDir, profiles, seed, balancing, traces, plots, sweep, log);
 }
 
 static string FindRepositoryRoot()

@@ -19,8 +19,12 @@ public sealed class Experiment
 
     private readonly double[] _capacityPerPod;
 
-    public Experiment(Curve curve, LoadBalancing balancing, int seed)
+    private readonly string? _log;
+
+    /// <param name="log">"curve/trace/policy" of a platform run whose decisions go to stderr.</param>
+    public Experiment(Curve curve, LoadBalancing balancing, int seed, string? log = null)
     {
+        _log = log;
         Curve = curve;
         Balancing = balancing;
         Seed = seed;
@@ -77,7 +81,7 @@ public sealed class Experiment
 
     private PlatformAutoscaler Platform(string name, AutoscalerSettings settings, LoadTrace trace) => new(name, settings, new SignalSettings())
     {
-        Log = Environment.GetEnvironmentVariable("SIM_LOG") == $"{Curve.Name}/{trace.Name}/{name}" ? Console.Error.WriteLine : null,
+        Log = _log == $"{Curve.Name}/{trace.Name}/{name}" ? Console.Error.WriteLine : null,
     };
 
     public IReadOnlyList<Func<IAutoscaler>> Autoscalers(LoadTrace trace) =>

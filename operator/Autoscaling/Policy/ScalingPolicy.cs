@@ -62,7 +62,7 @@ public static class ScalingPolicy
                 SignalsValid: false, currentReplicas, history.Panic.Active, history);
         }
 
-        var proposal = Propose(currentReplicas, signals, settings);
+        var proposal = Propose(now, currentReplicas, signals, history, settings);
         var reason = proposal.Reason;
         var message = proposal.Message;
         var recommended = proposal.Replicas;
@@ -73,12 +73,12 @@ public static class ScalingPolicy
             message += $"; not scaling down: no fresh metrics from {string.Join(", ", signals.MissingPods)}";
         }
 
-        history = LearnThroughput(now, currentReplicas, proposal.Reason, signals, history);
+        history = LearnThroughput(now, currentReplicas, proposal.QueueLoad, signals, history, settings);
         if (recommended < currentReplicas && ThroughputFloor(now, signals, history, settings) is { } floor && floor > recommended)
         {
             recommended = Math.Min(floor, currentReplicas);
             reason = ScalingReason.ScaleDownLimitedByThroughput;
-            message += $"; not below {recommended}: {Num(signals.Stable.ArrivalRate)}/s arriving at {Num(history.Throughput!.Value.RequestsPerSecondPerReplica)}/s per replica, as served at the target";
+            message += $"; not below {recommended}: {Num(Math.Max(signals.Stable.ArrivalRate, signals.Short.ArrivalRate))}/s arriving at {Num(history.Throughput!.Value.RequestsPerSecondPerReplica)}/s per replica, as served at the target";
         }
 
         history = history with { Recommendations = history.Recommendations.Add(new TimedRecommendation(now, recommended)) };
@@ -139,20 +139,28 @@ public static class ScalingPolicy
         return Change(now, currentReplicas, desired, reason, message, true, recommended, history);
     }
 
-    private readonly record struct Proposal(int Replicas, ScalingReason Reason, string Message);
+    /// <param name="QueueLoad">The offered in-flight the queue proposal used, before projection.</param>
+    private readonly record struct Proposal(int Replicas, ScalingReason Reason, string Message, double QueueLoad);
 
     /// <summary>Weight of a new observation in the learned throughput per replica.</summary>
     private const double ThroughputLearningRate = 0.3;
 
+    /// <summary>How far from the target the load per replica may be for an observation to count.</summary>
+    private const double ThroughputLearningBand = 0.2;
+
     /// <summary>
-    /// When the service sits at its target (the proposal within tolerance, every replica
-    /// ready and measured over the whole window, nothing refused, no panic), what each
-    /// replica serves is what a replica serves at the target.
+    /// When the service runs near its target (load per replica within 20% of it, every
+    /// replica ready and measured over the whole window, nothing refused, no panic), what
+    /// each replica serves tells what a replica serves at the target. Above the target the
+    /// rate is scaled down in proportion; below it is taken as is. Both err low, since load
+    /// in flight grows at least in proportion to the rate, and a low value only makes
+    /// scale-down more careful.
     /// </summary>
     private static ScalingHistory LearnThroughput(
-        DateTimeOffset now, int currentReplicas, ScalingReason proposalReason, ScalingSignals signals, ScalingHistory history)
+        DateTimeOffset now, int currentReplicas, double queueLoad, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
     {
-        var atTarget = proposalReason is ScalingReason.WithinTolerance or ScalingReason.Steady
+        var perReplicaLoad = signals.ReadyPods > 0 ? queueLoad / signals.ReadyPods / settings.TargetQueueDepthPerReplica : 0;
+        var atTarget = Math.Abs(perReplicaLoad - 1) <= ThroughputLearningBand
             && signals.MissingPods.IsEmpty
             && signals.NotReadyPods == 0
             && signals.ReadyPods == currentReplicas
@@ -165,7 +173,7 @@ public static class ScalingPolicy
             return history;
         }
 
-        var observed = signals.Stable.RequestRate / signals.ReadyPods;
+        var observed = signals.Stable.RequestRate / signals.ReadyPods / Math.Max(1, perReplicaLoad);
         var learned = history.Throughput is { } previous
             ? previous.RequestsPerSecondPerReplica + (ThroughputLearningRate * (observed - previous.RequestsPerSecondPerReplica))
             : observed;
@@ -185,18 +193,24 @@ public static class ScalingPolicy
             return null;
         }
 
-        return (int)Math.Min(int.MaxValue, Math.Ceiling(signals.Stable.ArrivalRate / learned.RequestsPerSecondPerReplica));
+        // The larger window rate: the stable one reads low just after a scale-down, when the
+        // removed pods' share of its traffic is no longer summed.
+        var arrivals = Math.Max(signals.Stable.ArrivalRate, signals.Short.ArrivalRate);
+        return (int)Math.Min(int.MaxValue, Math.Ceiling(arrivals / learned.RequestsPerSecondPerReplica));
     }
 
-    private static Proposal Propose(int currentReplicas, ScalingSignals signals, AutoscalerSettings settings)
+    private static Proposal Propose(
+        DateTimeOffset now, int currentReplicas, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
     {
         var target = settings.TargetQueueDepthPerReplica;
-        // The larger of the stable and the short window: a rise shows within one interval,
-        // a fall only once the whole stable window has seen it.
-        var load = Math.Max(
-            LoadEstimate.OfferedInFlight(signals.Pods, p => p.Stable, target),
-            LoadEstimate.OfferedInFlight(signals.Pods, p => p.Short, target));
-        var growth = ProjectedGrowth(signals, settings.ScaleUpLeadTime);
+        // A rise shows in the short window and is followed at once. Otherwise the stable
+        // window only holds the count: a fall counts once the whole stable window has seen
+        // it, and a backlog the stable window remembers but the short one shows cleared
+        // asks for nothing more.
+        var stableLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Stable, target);
+        var shortLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Short, target);
+        var load = shortLoad >= stableLoad ? shortLoad : Math.Clamp(currentReplicas * target, shortLoad, stableLoad);
+        var growth = ProjectedGrowth(now, signals, history, settings.ScaleUpLeadTime);
         var queueExact = load * growth / target;
         var exact = queueExact;
         var driver = ScalingReason.ScaleUpQueueDepth;
@@ -215,12 +229,12 @@ public static class ScalingPolicy
         if (currentReplicas > 0 && Math.Abs((exact / currentReplicas) - 1) <= settings.Tolerance)
         {
             return new Proposal(currentReplicas, ScalingReason.WithinTolerance,
-                basis + $"; within {Num(settings.Tolerance * 100)}% of {currentReplicas}, keeping it");
+                basis + $"; within {Num(settings.Tolerance * 100)}% of {currentReplicas}, keeping it", load);
         }
 
         var replicas = (int)Math.Min(int.MaxValue, Math.Ceiling(exact));
         var reason = replicas > currentReplicas ? driver : replicas < currentReplicas ? ScalingReason.ScaleDown : ScalingReason.Steady;
-        return new Proposal(replicas, reason, basis + $"; proposing {replicas} (now {currentReplicas})");
+        return new Proposal(replicas, reason, basis + $"; proposing {replicas} (now {currentReplicas})", load);
     }
 
     /// <summary>Bounds the projection, so one noisy short window cannot ask for unbounded pods.</summary>
@@ -228,14 +242,19 @@ public static class ScalingPolicy
 
     /// <summary>
     /// The factor the arrival rate will have grown by after the lead time, if it keeps
-    /// rising as it did from the stable window's middle to the short window's middle.
+    /// rising as it did from the stable window's middle to the short window's middle. Not
+    /// while pods refuse requests (their arrivals already count in full), nor after a
+    /// scale-down inside the stable window (the removed pods' traffic is missing from the
+    /// stable sum, which would read as a rise).
     /// </summary>
-    private static double ProjectedGrowth(ScalingSignals signals, TimeSpan lead)
+    private static double ProjectedGrowth(DateTimeOffset now, ScalingSignals signals, ScalingHistory history, TimeSpan lead)
     {
         var stable = signals.Stable;
         var recent = signals.Short;
         var between = (stable.Seconds - recent.Seconds) / 2;
-        if (lead <= TimeSpan.Zero || between <= 0 || recent.ArrivalRate <= stable.ArrivalRate || recent.ArrivalRate <= 0)
+        if (lead <= TimeSpan.Zero || between <= 0 || recent.ArrivalRate <= stable.ArrivalRate || recent.ArrivalRate <= 0
+            || recent.OverloadRejectionRate > 0
+            || history.Events.Any(e => e.Change < 0 && e.At > now - TimeSpan.FromSeconds(stable.Seconds)))
         {
             return 1;
         }

@@ -93,6 +93,35 @@ public class LoadRulesTests
     }
 
     [Fact]
+    public void A_backlog_only_the_stable_window_remembers_holds_the_count_but_asks_for_nothing_more()
+    {
+        // The stable window saw the pods overloaded (asks for 20); the last interval shows
+        // them at 40 in flight, no refusals (asks for 5). Ten replicas are kept, not 20.
+        var stable = new WindowSignals(10, 30, 1000, 2000, 1000, 100, null);
+        var recent = new WindowSignals(10, 5, 1000, 1000, 0, 40, null);
+
+        var decision = Decide(0, 10, Even(10, 0, [], 40, stable, recent), settings: Calm);
+
+        Assert.Equal(10, decision.DesiredReplicas);
+        Assert.Equal(ScalingReason.WithinTolerance, decision.Reason);
+    }
+
+    [Fact]
+    public void Nothing_is_projected_while_pods_refuse_or_after_a_scale_down_inside_the_stable_window()
+    {
+        var settings = Calm with { ScaleUpLeadTime = TimeSpan.FromSeconds(25) };
+        var stable = new WindowSignals(5, 30, 800, 800, 0, 40, null);
+        var refusing = new WindowSignals(5, 5, 900, 1000, 100, 40, null);
+        Assert.Equal(6, Decide(0, 5, Even(5, 0, [], 40, stable, refusing), settings: settings).ProposedReplicas); // 40 × 1000/900 / 8 = 5.6; ×1.3 would ask 8
+
+        var rising = Signals(40, stableRate: 800, recentRate: 1000);
+        var afterScaleDown = ScalingHistory.Empty with { Events = [new ScaleEvent(T0.AddSeconds(-10), -2)] };
+        Assert.Equal(5, Decide(0, 5, rising, afterScaleDown, settings).ProposedReplicas);
+        var longAgo = ScalingHistory.Empty with { Events = [new ScaleEvent(T0.AddSeconds(-31), -2)] };
+        Assert.Equal(7, Decide(0, 5, rising, longAgo, settings).ProposedReplicas);
+    }
+
+    [Fact]
     public void Latency_proposal_trusts_the_lower_windowed_p95_over_the_pods_that_served_the_short_window()
     {
         var settings = Calm with { TargetLatencyP95 = TimeSpan.FromMilliseconds(125) };
