@@ -81,7 +81,7 @@ report.AppendLine("Decisions of the platform policy (reason counts):");
 report.AppendLine();
 foreach (var run in results.Where(r => r.Notes.Length > 0))
 {
-    report.AppendLine(CultureInfo.InvariantCulture, $"- {run.Curve}/{run.Trace}: {run.Notes}");
+    report.AppendLine(CultureInfo.InvariantCulture, $"- {run.Curve}/{run.Trace}/{run.Policy}: {run.Notes}");
 }
 
 if (plots)

@@ -89,9 +89,10 @@ public sealed class Experiment
         () => Platform("platform", PlatformSettings(), trace),
         () => Platform("platform, no panic", PlatformSettings() with { Panic = PanicSettings.Default with { Enabled = false } }, trace),
         () => Platform("platform, target = max batch", PlatformSettings(Curve.Pod.MaxBatch), trace),
-        () => Platform("platform, 120 s scale-down window", PlatformSettings() with
+        () => Platform("platform, HPA scale-down (300 s, no throughput bound)", PlatformSettings() with
         {
-            ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(120) },
+            ScaleDown = ScalingRules.DefaultScaleDown,
+            ThroughputMemory = TimeSpan.Zero,
         }, trace),
         () => new HpaCpuAutoscaler(0.7, 1, MaxReplicas),
         () => new KedaQueueAutoscaler(Curve.Pod.MaxBatch, 1, MaxReplicas),

@@ -18,6 +18,7 @@ public static class LoadSweep
         var maxThroughput = curve.Pod.MaxBatch / curve.Pod.Profile.MedianSeconds(curve.Pod.MaxBatch);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{curve.Name}: one pod, largest-batch throughput {maxThroughput:0}/s");
+        text.AppendLine();
         text.AppendLine("| load | rate/s | busy | avg in flight | p95 ms (worst 10 s) | refused |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|");
         foreach (var fraction in new[] { 0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2 })

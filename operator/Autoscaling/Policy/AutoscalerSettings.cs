@@ -35,14 +35,22 @@ public sealed record AutoscalerSettings
     public double Tolerance { get; init; } = 0.1;
 
     /// <summary>
-    /// How long the throughput per replica learned at the target bounds scale-down (see
-    /// <see cref="ScalingPolicy"/>); zero turns the bound off.
+    /// How long the throughput per replica learned near the target bounds scale-down (see
+    /// <see cref="ScalingPolicy"/>); zero turns the bound off. It keeps a CPU-like pod, whose
+    /// queue grows like ρ/(1−ρ), from being scaled far below its need when load falls, which
+    /// is what lets the scale-down window be shorter than the HPA's.
     /// </summary>
     public TimeSpan ThroughputMemory { get; init; } = TimeSpan.FromMinutes(30);
 
     public ScalingRules ScaleUp { get; init; } = ScalingRules.DefaultScaleUp;
 
-    public ScalingRules ScaleDown { get; init; } = ScalingRules.DefaultScaleDown;
+    /// <summary>
+    /// Scale-down rules: a 120 s window (the HPA's is 300 s) and up to 100% per 15 s. With the
+    /// throughput bound, the shorter window kept the same SLO attainment in the simulator
+    /// (bench/autoscaling) and cost 6–30% fewer replica-seconds on all but one trace; without
+    /// the bound it lost up to 6 points of attainment on falling CPU load.
+    /// </summary>
+    public ScalingRules ScaleDown { get; init; } = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(120) };
 
     public PanicSettings Panic { get; init; } = PanicSettings.Default;
 

@@ -37,7 +37,11 @@ public class LoadRulesTests
     [Fact]
     public void Throughput_learned_at_the_target_stops_a_scale_down_that_queue_depth_alone_would_overdo()
     {
-        var settings = Calm with { ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.Zero } };
+        var settings = Calm with
+        {
+            ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.Zero },
+            ThroughputMemory = TimeSpan.FromMinutes(30),
+        };
 
         // At the target: 10 replicas, 80 in flight, 1000/s answered: 100/s per replica.
         var atTarget = Decide(0, 10, Load(80, 10, rate: 1000), settings: settings);
@@ -56,11 +60,17 @@ public class LoadRulesTests
     [Fact]
     public void Learned_throughput_is_forgotten_after_its_memory_and_can_be_turned_off()
     {
-        var settings = Calm with { ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.Zero } };
+        var settings = Calm with
+        {
+            ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.Zero },
+            ThroughputMemory = TimeSpan.FromMinutes(30),
+        };
         var learned = Decide(0, 10, Load(80, 10, rate: 1000), settings: settings).History;
 
         Assert.Equal(3, Decide(1801, 10, Load(20, 10, rate: 700), learned, settings).DesiredReplicas);
         Assert.Equal(3, Decide(15, 10, Load(20, 10, rate: 700), learned, settings with { ThroughputMemory = TimeSpan.Zero }).DesiredReplicas);
+        Assert.Equal(TimeSpan.FromMinutes(30), new AutoscalerSettings().ThroughputMemory);
+        Assert.Equal(TimeSpan.FromSeconds(120), new AutoscalerSettings().ScaleDown.StabilizationWindow);
     }
 
     [Fact]

@@ -8,8 +8,18 @@ internal static class PolicyTestData
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Target 8 per replica, 1..20 replicas, HPA and KPA defaults otherwise.</summary>
-    public static readonly AutoscalerSettings Settings = new() { MinReplicas = 1, MaxReplicas = 20, TargetQueueDepthPerReplica = 8 };
+    /// <summary>
+    /// Target 8 per replica, 1..20 replicas, the HPA's scale-down window (300 s) and no
+    /// learned throughput bound, so each rule can be tested alone; defaults otherwise.
+    /// </summary>
+    public static readonly AutoscalerSettings Settings = new()
+    {
+        MinReplicas = 1,
+        MaxReplicas = 20,
+        TargetQueueDepthPerReplica = 8,
+        ScaleDown = ScalingRules.DefaultScaleDown,
+        ThroughputMemory = TimeSpan.Zero,
+    };
 
     /// <summary>The same without panic mode, to test the other rules alone.</summary>
     public static readonly AutoscalerSettings Calm = Settings with { Panic = PanicSettings.Default with { Enabled = false } };

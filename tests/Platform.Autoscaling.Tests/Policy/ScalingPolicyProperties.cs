@@ -8,7 +8,7 @@ namespace Platform.Autoscaling.Tests.Policy;
 
 public class ScalingPolicyProperties
 {
-    private static readonly Gen<AutoscalerSettings> GenSettings =
+    private static readonly Gen<AutoscalerSettings> GenBaseSettings =
         Gen.Select(Gen.Int[1, 5], Gen.Int[0, 40], Gen.Double[0.5, 64], Gen.Int[0, 500].Array[1], Gen.Double[0, 0.3], Gen.Bool, Gen.Int[0, 120], Gen.Int[0, 600])
             .Select((min, span, target, latencyMs, tolerance, panic, upWindow, downWindow) => new AutoscalerSettings
             {
@@ -20,6 +20,14 @@ public class ScalingPolicyProperties
                 Panic = PanicSettings.Default with { Enabled = panic },
                 ScaleUp = ScalingRules.DefaultScaleUp with { StabilizationWindow = TimeSpan.FromSeconds(upWindow) },
                 ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(downWindow) },
+            });
+
+    private static readonly Gen<AutoscalerSettings> GenSettings =
+        Gen.Select(GenBaseSettings, Gen.Int[0, 60], Gen.Bool)
+            .Select((settings, leadSeconds, remember) => settings with
+            {
+                ScaleUpLeadTime = TimeSpan.FromSeconds(leadSeconds),
+                ThroughputMemory = remember ? TimeSpan.FromMinutes(30) : TimeSpan.Zero,
             });
 
     private static readonly Gen<WindowSignals> GenWindow =
