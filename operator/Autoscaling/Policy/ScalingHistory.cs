@@ -19,7 +19,7 @@ public readonly record struct PanicState(DateTimeOffset? Since, DateTimeOffset L
 
 /// <summary>
 /// Requests per second one ready replica served while the service sat at its target
-/// (the proposal within tolerance of the replica count), learned as a moving average.
+/// (load per replica within 20% of the target), learned as a moving average.
 /// </summary>
 public readonly record struct ThroughputAtTarget(double RequestsPerSecondPerReplica, DateTimeOffset ObservedAt);
 
