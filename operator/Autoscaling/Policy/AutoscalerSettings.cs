@@ -22,12 +22,35 @@ public sealed record AutoscalerSettings
     /// <summary>Target for the windowed p95 latency; null scales on queue depth alone.</summary>
     public TimeSpan? TargetLatencyP95 { get; init; }
 
+    /// <summary>
+    /// How far ahead a rising arrival rate is projected when proposing replicas: a pod asked
+    /// for now serves only after its cold start, so this should be the pods' time from
+    /// creation to Ready (which the operator can measure). Zero projects nothing. The rate
+    /// of rise is the difference between the short and the stable window's arrival rates;
+    /// a falling rate is never projected.
+    /// </summary>
+    public TimeSpan ScaleUpLeadTime { get; init; } = TimeSpan.Zero;
+
     /// <summary>Relative change of the proposal that is ignored (HPA: 0.1).</summary>
     public double Tolerance { get; init; } = 0.1;
 
+    /// <summary>
+    /// How long the throughput per replica learned near the target bounds scale-down (see
+    /// <see cref="ScalingPolicy"/>); zero turns the bound off. It keeps a CPU-like pod, whose
+    /// queue grows like ρ/(1−ρ), from being scaled far below its need when load falls, which
+    /// is what lets the scale-down window be shorter than the HPA's.
+    /// </summary>
+    public TimeSpan ThroughputMemory { get; init; } = TimeSpan.FromMinutes(30);
+
     public ScalingRules ScaleUp { get; init; } = ScalingRules.DefaultScaleUp;
 
-    public ScalingRules ScaleDown { get; init; } = ScalingRules.DefaultScaleDown;
+    /// <summary>
+    /// Scale-down rules: a 120 s window (the HPA's is 300 s) and up to 100% per 15 s. With the
+    /// throughput bound, the shorter window kept the same SLO attainment in the simulator
+    /// (bench/autoscaling) and cost 6–30% fewer replica-seconds on all but one trace; without
+    /// the bound it lost up to 6 points of attainment on falling CPU load.
+    /// </summary>
+    public ScalingRules ScaleDown { get; init; } = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(120) };
 
     public PanicSettings Panic { get; init; } = PanicSettings.Default;
 
@@ -61,9 +84,19 @@ public sealed record AutoscalerSettings
             errors.Add($"target p95 latency must be positive (was {latency}).");
         }
 
+        if (ScaleUpLeadTime < TimeSpan.Zero)
+        {
+            errors.Add($"scale-up lead time must not be negative (was {ScaleUpLeadTime}).");
+        }
+
         if (!(Tolerance >= 0 && Tolerance < 1))
         {
             errors.Add($"tolerance must be in [0, 1) (was {Tolerance}).");
+        }
+
+        if (ThroughputMemory < TimeSpan.Zero)
+        {
+            errors.Add($"throughput memory must not be negative (was {ThroughputMemory}).");
         }
 
         ScaleUp.Validate("scale-up", errors);

@@ -2,27 +2,49 @@ using Platform.Operator.Autoscaling.Signals;
 
 namespace Platform.Operator.Autoscaling.Policy;
 
-/// <summary>The load the proposals are computed from.</summary>
+/// <summary>The load the queue proposals are computed from, in requests in flight.</summary>
 internal static class LoadEstimate
 {
-    /// <summary>Caps the correction for refused requests, so one noisy window cannot ask for unbounded pods.</summary>
-    private const double MaxRejectionFactor = 10;
+    /// <summary>
+    /// Requests in flight per pod, as a multiple of the target, beyond which a pod is taken
+    /// as saturated. Past that point its queue length says how big the queue may grow, not
+    /// how much load there is; the excess shows in arrivals over answers instead. The value
+    /// assumes a pod at its target serves about 80% of what it serves saturated.
+    /// </summary>
+    public const double SaturatedMultipleOfTarget = 1.25;
+
+    /// <summary>Caps the arrivals-over-answers correction, so one odd window cannot ask for unbounded pods.</summary>
+    private const double MaxOverloadFactor = 10;
 
     /// <summary>
-    /// Requests in flight the service would carry if it had refused none: the averaged
-    /// in-flight scaled by offered over answered requests. Refused requests never show in
-    /// the in-flight gauges, so a saturated service would otherwise under-state its load.
+    /// Requests in flight the service would carry at the rate requests arrive, summed pod by
+    /// pod: each pod's averaged in-flight (capped where it is saturated) scaled by its
+    /// arrivals over answers. Refused requests never show in the in-flight gauges, so a
+    /// saturated pod would otherwise under-state its load; a queue held at its capacity
+    /// would over-state it. A pod without a window yet counts its current in-flight.
+    /// Pods are taken one by one so that a saturated pod's ratio is not applied to a pod
+    /// that just started.
     /// </summary>
-    public static double OfferedInFlight(WindowSignals window)
+    public static double OfferedInFlight(IEnumerable<PodSignals> pods, Func<PodSignals, WindowSignals?> window, double targetPerReplica)
     {
-        if (window.OverloadRejectionRate <= 0)
+        var saturated = SaturatedMultipleOfTarget * targetPerReplica;
+        var total = 0.0;
+        foreach (var pod in pods)
         {
-            return window.AverageInFlight;
+            var w = window(pod);
+            total += w is null ? Math.Min(pod.InFlight, saturated) : Math.Min(w.AverageInFlight, saturated) * OverloadFactor(w);
         }
 
-        var factor = window.RequestRate > 0
-            ? Math.Min(MaxRejectionFactor, 1 + (window.OverloadRejectionRate / window.RequestRate))
-            : MaxRejectionFactor;
-        return window.AverageInFlight * factor;
+        return total;
+    }
+
+    private static double OverloadFactor(WindowSignals w)
+    {
+        if (w.RequestRate > 0)
+        {
+            return Math.Clamp(w.ArrivalRate / w.RequestRate, 1, MaxOverloadFactor);
+        }
+
+        return w.ArrivalRate > 0 ? MaxOverloadFactor : 1;
     }
 }

@@ -18,6 +18,12 @@ public readonly record struct PanicState(DateTimeOffset? Since, DateTimeOffset L
 }
 
 /// <summary>
+/// Requests per second one ready replica served while the service sat at its target
+/// (load per replica within 20% of the target), learned as a moving average.
+/// </summary>
+public readonly record struct ThroughputAtTarget(double RequestsPerSecondPerReplica, DateTimeOffset ObservedAt);
+
+/// <summary>
 /// What the policy remembers between decisions of one service. Immutable; each decision
 /// returns the next history.
 /// </summary>
@@ -26,6 +32,9 @@ public sealed record ScalingHistory(
     ImmutableArray<ScaleEvent> Events,
     PanicState Panic)
 {
+    /// <summary>The learned throughput per replica at the target, if the service has been seen there.</summary>
+    public ThroughputAtTarget? Throughput { get; init; }
+
     /// <summary>A history with nothing in it.</summary>
     public static readonly ScalingHistory Empty = new([], [], default);
 

@@ -11,10 +11,15 @@ namespace Platform.Operator.Autoscaling.Policy;
 /// Order of rules, after the HPA and Knative's KPA:
 /// <list type="number">
 /// <item>A count outside [min, max] is brought inside first; without measured pods the count is kept.</item>
-/// <item>Queue proposal: ceil(offered in-flight over the stable window / target per replica).
-/// Latency proposal, when a target is set: ceil(ready pods × windowed p95 / target p95);
-/// pods not ready yet are no capacity. The larger wins; inside the tolerance the count is kept.</item>
-/// <item>No scale-down while a ready pod's metrics are missing or stale.</item>
+/// <item>Queue proposal: ceil(load / target per replica), the load being the requests in
+/// flight, pod by pod, over the larger of the stable and the short window; a saturated pod
+/// counts at most 1.25 × the target, scaled by its arrivals over its answers; with a lead
+/// time, a rising arrival rate is projected that far ahead (at most ×1.3).</item>
+/// <item>Latency proposal, when a target is set: ceil(serving pods × p95 / target p95),
+/// with the lower of the two windows' p95 and the pods that served the short window (pods
+/// not ready yet are no capacity). The larger proposal wins; inside the tolerance the count is kept.</item>
+/// <item>No scale-down while a ready pod's metrics are missing or stale, nor below the
+/// replicas the arrival rate needs at the throughput per replica learned at the target.</item>
 /// <item>Panic: when the short-window proposal reaches the threshold times the ready pods,
 /// scale to it at once, and never down until the trigger has been calm for the calm window.</item>
 /// <item>Otherwise stabilization windows (up: lowest recommendation of the window, down: highest),
@@ -57,7 +62,7 @@ public static class ScalingPolicy
                 SignalsValid: false, currentReplicas, history.Panic.Active, history);
         }
 
-        var proposal = Propose(currentReplicas, signals, settings);
+        var proposal = Propose(now, currentReplicas, signals, history, settings);
         var reason = proposal.Reason;
         var message = proposal.Message;
         var recommended = proposal.Replicas;
@@ -66,6 +71,14 @@ public static class ScalingPolicy
             recommended = currentReplicas;
             reason = ScalingReason.ScaleDownBlockedMissingMetrics;
             message += $"; not scaling down: no fresh metrics from {string.Join(", ", signals.MissingPods)}";
+        }
+
+        history = LearnThroughput(now, currentReplicas, proposal.QueueLoad, signals, history, settings);
+        if (recommended < currentReplicas && ThroughputFloor(now, signals, history, settings) is { } floor && floor > recommended)
+        {
+            recommended = Math.Min(floor, currentReplicas);
+            reason = ScalingReason.ScaleDownLimitedByThroughput;
+            message += $"; not below {recommended}: {Num(Math.Max(signals.Stable.ArrivalRate, signals.Short.ArrivalRate))}/s arriving at {Num(history.Throughput!.Value.RequestsPerSecondPerReplica)}/s per replica, as served at the target";
         }
 
         history = history with { Recommendations = history.Recommendations.Add(new TimedRecommendation(now, recommended)) };
@@ -126,20 +139,86 @@ public static class ScalingPolicy
         return Change(now, currentReplicas, desired, reason, message, true, recommended, history);
     }
 
-    private readonly record struct Proposal(int Replicas, ScalingReason Reason, string Message);
+    /// <param name="QueueLoad">The offered in-flight the queue proposal used, before projection.</param>
+    private readonly record struct Proposal(int Replicas, ScalingReason Reason, string Message, double QueueLoad);
 
-    private static Proposal Propose(int currentReplicas, ScalingSignals signals, AutoscalerSettings settings)
+    /// <summary>Weight of a new observation in the learned throughput per replica.</summary>
+    private const double ThroughputLearningRate = 0.3;
+
+    /// <summary>How far from the target the load per replica may be for an observation to count.</summary>
+    private const double ThroughputLearningBand = 0.2;
+
+    /// <summary>
+    /// When the service runs near its target (load per replica within 20% of it, every
+    /// replica ready and measured over the whole window, nothing refused, no panic), what
+    /// each replica serves tells what a replica serves at the target. Above the target the
+    /// rate is scaled down in proportion; below it is taken as is. Both err low, since load
+    /// in flight grows at least in proportion to the rate, and a low value only makes
+    /// scale-down more careful.
+    /// </summary>
+    private static ScalingHistory LearnThroughput(
+        DateTimeOffset now, int currentReplicas, double queueLoad, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
+    {
+        var perReplicaLoad = signals.ReadyPods > 0 ? queueLoad / signals.ReadyPods / settings.TargetQueueDepthPerReplica : 0;
+        var atTarget = Math.Abs(perReplicaLoad - 1) <= ThroughputLearningBand
+            && signals.MissingPods.IsEmpty
+            && signals.NotReadyPods == 0
+            && signals.ReadyPods == currentReplicas
+            && signals.Stable.PodsWithHistory == signals.ReadyPods
+            && signals.Stable.OverloadRejectionRate == 0
+            && signals.Stable.RequestRate > 0
+            && !history.Panic.Active;
+        if (!atTarget)
+        {
+            return history;
+        }
+
+        var observed = signals.Stable.RequestRate / signals.ReadyPods / Math.Max(1, perReplicaLoad);
+        var learned = history.Throughput is { } previous
+            ? previous.RequestsPerSecondPerReplica + (ThroughputLearningRate * (observed - previous.RequestsPerSecondPerReplica))
+            : observed;
+        return history with { Throughput = new ThroughputAtTarget(learned, now) };
+    }
+
+    /// <summary>
+    /// The replicas the arrival rate needs at the learned throughput per replica. Queue
+    /// depth grows much faster than load near saturation (on a CPU pod almost like
+    /// ρ/(1−ρ)), so a proposal proportional to it undershoots when scaling down; the
+    /// arrival rate is proportional to load, so this bound stops the undershoot.
+    /// </summary>
+    private static int? ThroughputFloor(DateTimeOffset now, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
+    {
+        if (settings.ThroughputMemory == TimeSpan.Zero || history.Throughput is not { } learned || now - learned.ObservedAt > settings.ThroughputMemory || signals.Stable.PodsWithHistory == 0)
+        {
+            return null;
+        }
+
+        // The larger window rate: the stable one reads low just after a scale-down, when the
+        // removed pods' share of its traffic is no longer summed.
+        var arrivals = Math.Max(signals.Stable.ArrivalRate, signals.Short.ArrivalRate);
+        return (int)Math.Min(int.MaxValue, Math.Ceiling(arrivals / learned.RequestsPerSecondPerReplica));
+    }
+
+    private static Proposal Propose(
+        DateTimeOffset now, int currentReplicas, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
     {
         var target = settings.TargetQueueDepthPerReplica;
-        var load = LoadEstimate.OfferedInFlight(signals.Stable);
-        var queueExact = load / target;
+        // A rise shows in the short window and is followed at once. Otherwise the stable
+        // window only holds the count: a fall counts once the whole stable window has seen
+        // it, and a backlog the stable window remembers but the short one shows cleared
+        // asks for nothing more.
+        var stableLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Stable, target);
+        var shortLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Short, target);
+        var load = shortLoad >= stableLoad ? shortLoad : Math.Clamp(currentReplicas * target, shortLoad, stableLoad);
+        var growth = ProjectedGrowth(now, signals, history, settings.ScaleUpLeadTime);
+        var queueExact = load * growth / target;
         var exact = queueExact;
         var driver = ScalingReason.ScaleUpQueueDepth;
-        var basis = $"{Num(load)} requests in flight over {signals.MeasuredPods} measured pods ({Num(signals.Stable.RequestRate)}/s answered, {Num(signals.Stable.OverloadRejectionRate)}/s refused) at a target of {Num(target)} per replica ask for {Num(queueExact)}";
-        if (settings.TargetLatencyP95 is { } targetLatency && signals.Stable.LatencyQuantileSeconds is { } p95)
+        var basis = $"{Num(load)} requests in flight over {signals.MeasuredPods} measured pods ({Num(signals.Stable.ArrivalRate)}/s arriving, {Num(signals.Stable.RequestRate)}/s answered, {Num(signals.Stable.OverloadRejectionRate)}/s refused) at a target of {Num(target)} per replica{(growth > 1 ? $", rising ×{Num(growth)} over the {Num(settings.ScaleUpLeadTime.TotalSeconds)} s lead time," : string.Empty)} ask for {Num(queueExact)}";
+        if (settings.TargetLatencyP95 is { } targetLatency && LatencyEvidence(signals) is { } latency)
         {
-            var latencyExact = signals.ReadyPods * p95 / targetLatency.TotalSeconds;
-            basis += $"; p95 {Num(p95 * 1000)} ms against a target of {Num(targetLatency.TotalMilliseconds)} ms over {signals.ReadyPods} ready pods asks for {Num(latencyExact)}";
+            var latencyExact = latency.Pods * latency.P95 / targetLatency.TotalSeconds;
+            basis += $"; p95 {Num(latency.P95 * 1000)} ms against a target of {Num(targetLatency.TotalMilliseconds)} ms over {latency.Pods} serving pods asks for {Num(latencyExact)}";
             if (latencyExact > exact)
             {
                 exact = latencyExact;
@@ -150,19 +229,62 @@ public static class ScalingPolicy
         if (currentReplicas > 0 && Math.Abs((exact / currentReplicas) - 1) <= settings.Tolerance)
         {
             return new Proposal(currentReplicas, ScalingReason.WithinTolerance,
-                basis + $"; within {Num(settings.Tolerance * 100)}% of {currentReplicas}, keeping it");
+                basis + $"; within {Num(settings.Tolerance * 100)}% of {currentReplicas}, keeping it", load);
         }
 
         var replicas = (int)Math.Min(int.MaxValue, Math.Ceiling(exact));
         var reason = replicas > currentReplicas ? driver : replicas < currentReplicas ? ScalingReason.ScaleDown : ScalingReason.Steady;
-        return new Proposal(replicas, reason, basis + $"; proposing {replicas} (now {currentReplicas})");
+        return new Proposal(replicas, reason, basis + $"; proposing {replicas} (now {currentReplicas})", load);
+    }
+
+    /// <summary>Bounds the projection, so one noisy short window cannot ask for unbounded pods.</summary>
+    private const double MaxProjectedGrowth = 1.3;
+
+    /// <summary>
+    /// The factor the arrival rate will have grown by after the lead time, if it keeps
+    /// rising as it did from the stable window's middle to the short window's middle. Not
+    /// while pods refuse requests (their arrivals already count in full), nor after a
+    /// scale-down inside the stable window (the removed pods' traffic is missing from the
+    /// stable sum, which would read as a rise).
+    /// </summary>
+    private static double ProjectedGrowth(DateTimeOffset now, ScalingSignals signals, ScalingHistory history, TimeSpan lead)
+    {
+        var stable = signals.Stable;
+        var recent = signals.Short;
+        var between = (stable.Seconds - recent.Seconds) / 2;
+        if (lead <= TimeSpan.Zero || between <= 0 || recent.ArrivalRate <= stable.ArrivalRate || recent.ArrivalRate <= 0
+            || recent.OverloadRejectionRate > 0
+            || history.Events.Any(e => e.Change < 0 && e.At > now - TimeSpan.FromSeconds(stable.Seconds)))
+        {
+            return 1;
+        }
+
+        var risePerSecond = (recent.ArrivalRate - stable.ArrivalRate) / between;
+        return Math.Min(MaxProjectedGrowth, 1 + (risePerSecond * lead.TotalSeconds / recent.ArrivalRate));
+    }
+
+    /// <summary>
+    /// The p95 the latency proposal trusts: the lower of the stable and the short window's,
+    /// so that neither a stale stable window (queues that new pods have since drained) nor a
+    /// noisy short one alone asks for pods; scaled over the pods that served the short
+    /// window, since pods that just became ready add capacity the p95 has not seen.
+    /// </summary>
+    private static (double P95, int Pods)? LatencyEvidence(ScalingSignals signals)
+    {
+        if (signals.Short.LatencyQuantileSeconds is not { } shortP95 || signals.Short.PodsWithHistory == 0)
+        {
+            return null;
+        }
+
+        var p95 = signals.Stable.LatencyQuantileSeconds is { } stableP95 ? Math.Min(stableP95, shortP95) : shortP95;
+        return (p95, signals.Short.PodsWithHistory);
     }
 
     private readonly record struct PanicUpdate(PanicState State, int ShortProposal, int ReadyPods);
 
     private static PanicUpdate UpdatePanic(DateTimeOffset now, ScalingSignals signals, PanicState state, AutoscalerSettings settings)
     {
-        var shortLoad = Math.Max(LoadEstimate.OfferedInFlight(signals.Short), signals.InFlight);
+        var shortLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Short, settings.TargetQueueDepthPerReplica);
         var shortProposal = (int)Math.Min(int.MaxValue, Math.Ceiling(shortLoad / settings.TargetQueueDepthPerReplica));
         if (!settings.Panic.Enabled)
         {

@@ -39,6 +39,12 @@ public enum ScalingReason
     /// <summary>A scale-down step policy caps the change.</summary>
     ScaleDownLimited,
 
+    /// <summary>
+    /// Scale-down stopped at the replicas the arrival rate needs at the throughput per
+    /// replica learned at the target.
+    /// </summary>
+    ScaleDownLimitedByThroughput,
+
     /// <summary>Some ready pods have no fresh metrics, so no scale-down.</summary>
     ScaleDownBlockedMissingMetrics,
 

@@ -2,7 +2,8 @@ namespace Platform.Operator.Autoscaling.Signals;
 
 /// <summary>
 /// What one pod did between two of its scrapes: requests answered, their summed latency,
-/// overload rejections, and the per-bucket increase of the request-duration histogram.
+/// overload rejections, the change of its in-flight gauge, and the per-bucket increase of
+/// the request-duration histogram.
 /// </summary>
 public sealed record PodWindowDelta(
     string PodName,
@@ -10,8 +11,15 @@ public sealed record PodWindowDelta(
     double Requests,
     double LatencySum,
     double OverloadRejections,
+    double InFlightChange,
     IReadOnlyDictionary<double, double> BucketIncreases)
 {
+    /// <summary>
+    /// Requests that arrived in the window: answered, refused, or still held in addition
+    /// to what was held at its start.
+    /// </summary>
+    public double Arrivals => Requests + OverloadRejections + InFlightChange;
+
     /// <summary>
     /// Differences two snapshots of the same pod. A series whose count or any bucket fell
     /// was reset (the container restarted), so its new values are the increase, as PromQL's
@@ -54,7 +62,8 @@ public sealed record PodWindowDelta(
             ? later.OverloadRejections - earlier.OverloadRejections
             : later.OverloadRejections;
 
-        return new PodWindowDelta(later.PodName, later.ScrapedAt - earlier.ScrapedAt, requests, latencySum, rejections, buckets);
+        return new PodWindowDelta(
+            later.PodName, later.ScrapedAt - earlier.ScrapedAt, requests, latencySum, rejections, later.InFlight - earlier.InFlight, buckets);
     }
 
     private static bool WasReset(HistogramSeries previous, HistogramSeries current)

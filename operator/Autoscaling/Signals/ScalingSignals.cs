@@ -27,6 +27,9 @@ public sealed record ScalingSignals(
     public static ScalingSignals NoData(int readyPods, int notReadyPods, ImmutableArray<string> missingPods) =>
         new(readyPods, notReadyPods, missingPods, 0, 0, 0, WindowSignals.None, WindowSignals.None);
 
+    /// <summary>The measured pods one by one, so rules that must not mix pods can apply per pod.</summary>
+    public ImmutableArray<PodSignals> Pods { get; init; } = [];
+
     /// <summary>True when at least one pod was measured; without that no decision is valid.</summary>
     public bool HasData => MeasuredPods > 0;
 }

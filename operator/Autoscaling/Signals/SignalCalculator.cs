@@ -52,7 +52,8 @@ public static class SignalCalculator
 
         var stableDeltas = new List<PodWindowDelta>();
         var shortDeltas = new List<PodWindowDelta>();
-        double queueDepth = 0, inFlight = 0, newPodsInFlight = 0, shortNewPodsInFlight = 0;
+        double queueDepth = 0, inFlight = 0, newPodsInFlight = 0;
+        var perPod = ImmutableArray.CreateBuilder<PodSignals>(measured.Count);
         foreach (var snapshots in measured)
         {
             var latest = snapshots[^1];
@@ -61,12 +62,20 @@ public static class SignalCalculator
             if (snapshots.Count < 2)
             {
                 newPodsInFlight += latest.InFlight;
-                shortNewPodsInFlight += latest.InFlight;
+                perPod.Add(new PodSignals(latest.PodName, latest.QueueDepth, latest.InFlight, null, null));
                 continue;
             }
 
-            shortDeltas.Add(PodWindowDelta.Between(snapshots[^2], latest));
-            stableDeltas.Add(PodWindowDelta.Between(StableBaseline(snapshots, settings.StableWindow), latest));
+            var shortDelta = PodWindowDelta.Between(snapshots[^2], latest);
+            var stableDelta = PodWindowDelta.Between(StableBaseline(snapshots, settings.StableWindow), latest);
+            shortDeltas.Add(shortDelta);
+            stableDeltas.Add(stableDelta);
+            perPod.Add(new PodSignals(
+                latest.PodName,
+                latest.QueueDepth,
+                latest.InFlight,
+                Summarize([stableDelta], 0, settings.LatencyQuantile),
+                Summarize([shortDelta], 0, settings.LatencyQuantile)));
         }
 
         return new ScalingSignals(
@@ -77,7 +86,10 @@ public static class SignalCalculator
             queueDepth,
             inFlight,
             Summarize(stableDeltas, newPodsInFlight, settings.LatencyQuantile),
-            Summarize(shortDeltas, shortNewPodsInFlight, settings.LatencyQuantile));
+            Summarize(shortDeltas, newPodsInFlight, settings.LatencyQuantile))
+        {
+            Pods = perPod.MoveToImmutable(),
+        };
     }
 
     /// <summary>
@@ -100,12 +112,14 @@ public static class SignalCalculator
 
     private static WindowSignals Summarize(List<PodWindowDelta> deltas, double inFlightWithoutHistory, double quantile)
     {
-        double rate = 0, rejections = 0, averageInFlight = inFlightWithoutHistory;
+        double rate = 0, arrivals = 0, rejections = 0, averageInFlight = inFlightWithoutHistory, totalSeconds = 0;
         var merged = new SortedDictionary<double, double>();
         foreach (var delta in deltas)
         {
             var seconds = delta.Elapsed.TotalSeconds;
+            totalSeconds += seconds;
             rate += delta.Requests / seconds;
+            arrivals += delta.Arrivals / seconds;
             rejections += delta.OverloadRejections / seconds;
             averageInFlight += delta.LatencySum / seconds;
             foreach (var (bound, increase) in delta.BucketIncreases)
@@ -115,6 +129,6 @@ public static class SignalCalculator
         }
 
         var p = HistogramQuantile.Compute(quantile, merged.Keys.ToArray(), merged.Values.ToArray());
-        return new WindowSignals(deltas.Count, rate, rejections, averageInFlight, double.IsNaN(p) ? null : p);
+        return new WindowSignals(deltas.Count, deltas.Count == 0 ? 0 : totalSeconds / deltas.Count, rate, Math.Max(0, arrivals), rejections, averageInFlight, double.IsNaN(p) ? null : p);
     }
 }

@@ -8,7 +8,7 @@ namespace Platform.Autoscaling.Tests.Policy;
 
 public class ScalingPolicyProperties
 {
-    private static readonly Gen<AutoscalerSettings> GenSettings =
+    private static readonly Gen<AutoscalerSettings> GenBaseSettings =
         Gen.Select(Gen.Int[1, 5], Gen.Int[0, 40], Gen.Double[0.5, 64], Gen.Int[0, 500].Array[1], Gen.Double[0, 0.3], Gen.Bool, Gen.Int[0, 120], Gen.Int[0, 600])
             .Select((min, span, target, latencyMs, tolerance, panic, upWindow, downWindow) => new AutoscalerSettings
             {
@@ -22,17 +22,25 @@ public class ScalingPolicyProperties
                 ScaleDown = ScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(downWindow) },
             });
 
+    private static readonly Gen<AutoscalerSettings> GenSettings =
+        Gen.Select(GenBaseSettings, Gen.Int[0, 60], Gen.Bool)
+            .Select((settings, leadSeconds, remember) => settings with
+            {
+                ScaleUpLeadTime = TimeSpan.FromSeconds(leadSeconds),
+                ThroughputMemory = remember ? TimeSpan.FromMinutes(30) : TimeSpan.Zero,
+            });
+
     private static readonly Gen<WindowSignals> GenWindow =
         Gen.Select(Gen.Double[0, 2000], Gen.Double[0, 500], Gen.Double[0, 500], Gen.Double[0, 2].Array[0, 1])
-            .Select((rate, rejected, inFlight, p95) => new WindowSignals(1, rate, rejected, inFlight, p95.Length == 0 ? null : p95[0]));
+            .Select((rate, rejected, inFlight, p95) => new WindowSignals(1, 30, rate, rate + rejected, rejected, inFlight, p95.Length == 0 ? null : p95[0]));
 
     private static readonly Gen<ScalingSignals> GenSignals =
         Gen.Select(Gen.Int[0, 30], Gen.Int[0, 5], Gen.Int[0, 3], Gen.Double[0, 500], GenWindow, GenWindow)
             .Select((ready, notReady, missing, inFlight, stable, shortWindow) =>
             {
                 missing = Math.Min(missing, ready);
-                var missingPods = Enumerable.Range(0, missing).Select(i => $"pod-{i}").ToImmutableArray();
-                return new ScalingSignals(ready, notReady, missingPods, ready - missing, inFlight / 2, inFlight, stable, shortWindow);
+                var missingPods = Enumerable.Range(0, missing).Select(i => $"missing-{i}").ToImmutableArray();
+                return Even(ready, notReady, missingPods, inFlight, stable, shortWindow with { Seconds = 5 });
             });
 
     /// <summary>A history produced by the policy itself from a run of random signals.</summary>
@@ -91,13 +99,13 @@ public class ScalingPolicyProperties
     {
         Gen.Select(GenState, GenSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
         {
-            var heavier = signals with
-            {
-                InFlight = signals.InFlight * factor,
-                QueueDepth = signals.QueueDepth * factor,
-                Stable = signals.Stable with { AverageInFlight = signals.Stable.AverageInFlight * factor },
-                Short = signals.Short with { AverageInFlight = signals.Short.AverageInFlight * factor },
-            };
+            var heavier = Even(
+                signals.ReadyPods,
+                signals.NotReadyPods,
+                signals.MissingPods,
+                signals.InFlight * factor,
+                signals.Stable with { AverageInFlight = signals.Stable.AverageInFlight * factor },
+                signals.Short with { AverageInFlight = signals.Short.AverageInFlight * factor });
             var light = Decide(state.Now, state.Current, signals, state.History, state.Settings);
             var heavy = Decide(state.Now, state.Current, heavier, state.History, state.Settings);
             return heavy.DesiredReplicas >= light.DesiredReplicas;
@@ -109,10 +117,13 @@ public class ScalingPolicyProperties
     {
         Gen.Select(GenState, GenSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
         {
-            var slower = signals with
-            {
-                Stable = signals.Stable with { LatencyQuantileSeconds = signals.Stable.LatencyQuantileSeconds * factor },
-            };
+            var slower = Even(
+                signals.ReadyPods,
+                signals.NotReadyPods,
+                signals.MissingPods,
+                signals.InFlight,
+                signals.Stable with { LatencyQuantileSeconds = signals.Stable.LatencyQuantileSeconds * factor },
+                signals.Short with { LatencyQuantileSeconds = signals.Short.LatencyQuantileSeconds * factor });
             var fast = Decide(state.Now, state.Current, signals, state.History, state.Settings);
             var slow = Decide(state.Now, state.Current, slower, state.History, state.Settings);
             return slow.DesiredReplicas >= fast.DesiredReplicas;

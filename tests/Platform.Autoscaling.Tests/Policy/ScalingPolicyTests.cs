@@ -30,7 +30,7 @@ public class ScalingPolicyTests
     }
 
     [Theory]
-    [InlineData(80, 5, 10, ScalingReason.ScaleUpQueueDepth)] // 80 / 8 = 10, doubling is allowed
+    [InlineData(40, 4, 5, ScalingReason.ScaleUpQueueDepth)] // 40 / 8 = 5
     [InlineData(84, 10, 10, ScalingReason.WithinTolerance)] // 10.5 is within 10% of 10
     [InlineData(88.8, 10, 12, ScalingReason.ScaleUpQueueDepth)] // 11.1: outside, rounded up
     [InlineData(80, 10, 10, ScalingReason.WithinTolerance)]
@@ -56,16 +56,16 @@ public class ScalingPolicyTests
     {
         var settings = Calm with { TargetLatencyP95 = TimeSpan.FromMilliseconds(100) };
 
-        // Queue asks for 2; p95 of 300 ms against 100 ms over 3 ready pods asks for 9.
+        // Queue asks for 2; p95 of 300 ms against 100 ms over 3 serving pods asks for 9.
         var decision = Decide(0, 3, Load(16, 3, p95: 0.3), settings: settings);
 
         Assert.Equal(7, decision.DesiredReplicas); // 4 pods per 15 s beats doubling
         Assert.Equal(ScalingReason.ScaleUpLimited, decision.Reason);
         Assert.Equal(9, decision.ProposedReplicas);
-        Assert.Contains("p95 300 ms against a target of 100 ms over 3 ready pods asks for 9", decision.Message, StringComparison.Ordinal);
+        Assert.Contains("p95 300 ms against a target of 100 ms over 3 serving pods asks for 9", decision.Message, StringComparison.Ordinal);
 
-        var queueWins = Decide(0, 3, Load(48, 3, p95: 0.11), settings: settings);
-        Assert.Equal(6, queueWins.DesiredReplicas);
+        var queueWins = Decide(0, 3, Load(27, 3, p95: 0.11), settings: settings);
+        Assert.Equal(4, queueWins.DesiredReplicas);
         Assert.Equal(ScalingReason.ScaleUpQueueDepth, queueWins.Reason);
     }
 
@@ -79,7 +79,7 @@ public class ScalingPolicyTests
         Assert.Equal(4, Decide(0, 6, Load(8, 2, notReady: 4, p95: 0.2), settings: settings).ProposedReplicas);
 
         // Starting pods carry nothing, but do not dilute the load of the ready ones.
-        Assert.Equal(6, Decide(0, 6, Load(48, 2, notReady: 4)).DesiredReplicas);
+        Assert.Equal(6, Decide(0, 6, Overloaded(48, 2, notReady: 4)).DesiredReplicas);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class ScalingPolicyTests
         Assert.Equal(ScalingReason.ScaleDownBlockedMissingMetrics, down.Reason);
         Assert.Contains("no fresh metrics from pod-7", down.Message, StringComparison.Ordinal);
 
-        var up = Decide(0, 4, Load(64, 4, missing: ["pod-3"]), settings: Calm);
+        var up = Decide(0, 4, Overloaded(64, 4, missing: ["pod-3"]), settings: Calm);
         Assert.Equal(8, up.DesiredReplicas);
     }
 
@@ -135,11 +135,11 @@ public class ScalingPolicyTests
         var first = Decide(0, 4, Load(40, 4), settings: settings);
         Assert.Equal(5, first.DesiredReplicas);
 
-        var second = Decide(15, 5, Load(80, 5), first.History, settings);
+        var second = Decide(15, 5, Overloaded(80, 5), first.History, settings);
         Assert.Equal(5, second.DesiredReplicas);
         Assert.Equal(ScalingReason.ScaleUpStabilized, second.Reason);
 
-        var third = Decide(31, 5, Load(80, 5), second.History, settings);
+        var third = Decide(31, 5, Overloaded(80, 5), second.History, settings);
         Assert.Equal(10, third.DesiredReplicas);
     }
 
@@ -147,15 +147,15 @@ public class ScalingPolicyTests
     public void Scale_up_step_is_the_larger_of_four_pods_and_doubling_per_period_counted_from_the_period_start()
     {
         var settings = Settings with { MaxReplicas = 100, Panic = PanicSettings.Default with { Enabled = false } };
-        var first = Decide(0, 2, Load(800, 2), settings: settings);
+        var first = Decide(0, 2, Overloaded(800, 2), settings: settings);
         Assert.Equal(6, first.DesiredReplicas); // 2 + 4 beats 2 * 2
         Assert.Equal(ScalingReason.ScaleUpLimited, first.Reason);
 
         // Within the same 15 s period no more is allowed: the period started at 2.
-        var second = Decide(10, 6, Load(800, 6), first.History, settings);
+        var second = Decide(10, 6, Overloaded(800, 6), first.History, settings);
         Assert.Equal(6, second.DesiredReplicas);
 
-        var third = Decide(16, 6, Load(800, 6), second.History, settings);
+        var third = Decide(16, 6, Overloaded(800, 6), second.History, settings);
         Assert.Equal(12, third.DesiredReplicas); // 6 * 2 beats 6 + 4
     }
 
@@ -190,7 +190,7 @@ public class ScalingPolicyTests
     [Fact]
     public void Proposals_are_clamped_to_the_bounds()
     {
-        var high = Decide(0, 18, Load(400, 18), settings: Calm);
+        var high = Decide(0, 18, Overloaded(396, 18), settings: Calm);
         Assert.Equal(20, high.DesiredReplicas);
         Assert.Equal(ScalingReason.LimitedByMaximum, high.Reason);
         Assert.Equal(50, high.ProposedReplicas);
@@ -204,7 +204,7 @@ public class ScalingPolicyTests
     public void Panic_scales_past_the_step_limit_at_once_and_holds_until_calm()
     {
         // 2 ready pods and a short-window load asking for 12: over 2 x 2, so panic.
-        var start = Decide(0, 2, Load(96, 2));
+        var start = Decide(0, 2, Overloaded(96, 2));
         Assert.Equal(12, start.DesiredReplicas);
         Assert.Equal(ScalingReason.PanicScaleUp, start.Reason);
         Assert.True(start.Panicking);
@@ -224,19 +224,20 @@ public class ScalingPolicyTests
     [Fact]
     public void Without_panic_the_step_limit_applies()
     {
-        var decision = Decide(0, 2, Load(96, 2), settings: Settings with { Panic = PanicSettings.Default with { Enabled = false } });
+        var decision = Decide(0, 2, Overloaded(96, 2), settings: Settings with { Panic = PanicSettings.Default with { Enabled = false } });
         Assert.Equal(6, decision.DesiredReplicas);
         Assert.Equal(ScalingReason.ScaleUpLimited, decision.Reason);
         Assert.False(decision.Panicking);
     }
 
     [Fact]
-    public void Panic_uses_the_instant_in_flight_when_it_is_above_the_short_window_average()
+    public void Panic_looks_at_the_short_window_while_the_stable_one_still_averages_the_calm()
     {
-        var window = new WindowSignals(2, 100, 0, 8, null);
-        var signals = new ScalingSignals(2, 0, [], 2, 60, 64, window, window);
+        var stable = new WindowSignals(2, 30, 100, 100, 0, 8, null);
+        // The last interval: pods held at 10 each while three times what they answer arrived.
+        var recent = new WindowSignals(2, 5, 200, 640, 440, 20, null);
 
-        var decision = Decide(0, 2, signals);
+        var decision = Decide(0, 2, Even(2, 0, [], 20, stable, recent));
 
         Assert.Equal(8, decision.DesiredReplicas);
         Assert.True(decision.Panicking);

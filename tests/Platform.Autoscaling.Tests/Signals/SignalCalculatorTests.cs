@@ -50,6 +50,29 @@ public class SignalCalculatorTests
     }
 
     [Fact]
+    public void Reports_arrivals_window_lengths_and_each_pod_apart()
+    {
+        // Pod a: 50 answered, 20 refused and 10 more held over 10 s: 8 arrivals per second.
+        var history = PodScrapeHistory.Empty
+            .Record(Snapshot("a", 0, Repeat(0.1, 100), inFlight: 5, rejections: 10), Settings.Retention)
+            .Record(Snapshot("a", 10, Repeat(0.1, 150), inFlight: 15, rejections: 30), Settings.Retention)
+            .Record(Snapshot("b", 10, [], inFlight: 2), Settings.Retention);
+
+        var signals = Compute(10, history, ("a", true), ("b", true));
+
+        Assert.Equal(8, signals.Short.ArrivalRate, 10);
+        Assert.Equal(5, signals.Short.RequestRate, 10);
+        Assert.Equal(2, signals.Short.OverloadRejectionRate, 10);
+        Assert.Equal(10, signals.Short.Seconds, 10);
+        Assert.Equal(["a", "b"], signals.Pods.Select(p => p.Name));
+        var a = signals.Pods[0];
+        Assert.Equal(15, a.InFlight);
+        Assert.Equal(8, a.Short!.ArrivalRate, 10);
+        Assert.Equal(0.5, a.Stable!.AverageInFlight, 10);
+        Assert.Null(signals.Pods[1].Stable);
+    }
+
+    [Fact]
     public void A_young_pod_uses_its_oldest_scrape_for_the_stable_window()
     {
         var history = PodScrapeHistory.Empty

@@ -1,0 +1,164 @@
+using Platform.Contracts;
+
+namespace Platform.AutoscaleSim.Cluster;
+
+public enum PodPhase
+{
+    Starting,
+    Ready,
+    Draining,
+    Gone,
+}
+
+/// <summary>
+/// One simulated inference pod: a bounded FIFO admission queue, a batcher that takes up to
+/// the maximum batch of what is queued whenever the model is idle, and the counters and
+/// gauges the real pod exports. Requests arriving in the same simulation tick are kept as
+/// one queue entry with a count.
+/// </summary>
+public sealed class SimPod
+{
+    private static readonly double[] Buckets = PodMetrics.LatencyBuckets;
+
+    private readonly PodSpec _spec;
+    private readonly RequestQueue _queue = new();
+    private readonly List<(double Arrival, int Count)> _batch = [];
+    private double _busyUntil = double.NaN;
+    private double _batchStart;
+    private double _busySeconds;
+    private double _inFlightIntegral;
+    private double _integralAt;
+
+    public SimPod(string name, PodSpec spec, double createdAt)
+    {
+        Name = name;
+        _spec = spec;
+        CreatedAt = createdAt;
+        ReadyAt = createdAt + spec.ColdStartSeconds;
+        _integralAt = createdAt;
+    }
+
+    public string Name { get; }
+
+    public double CreatedAt { get; }
+
+    public double ReadyAt { get; }
+
+    public PodPhase Phase { get; set; } = PodPhase.Starting;
+
+    /// <summary>Requests waiting for a batch.</summary>
+    public int Queued { get; private set; }
+
+    /// <summary>Requests in the batch being computed.</summary>
+    public int InBatch { get; private set; }
+
+    public int InFlight => Queued + InBatch;
+
+    public bool Idle => InFlight == 0;
+
+    /// <summary>Cumulative non-cumulative bucket counts: index i counts latencies in (bucket[i-1], bucket[i]], the last one above all.</summary>
+    public long[] BucketCounts { get; } = new long[Buckets.Length + 1];
+
+    public double LatencySum { get; private set; }
+
+    public long Answered { get; private set; }
+
+    public long Refused { get; private set; }
+
+    /// <summary>Seconds the model has spent computing, up to <paramref name="now"/>.</summary>
+    public double BusySecondsAt(double now) => _busySeconds + (double.IsNaN(_busyUntil) ? 0 : Math.Max(0, now - _batchStart));
+
+    /// <summary>Time integral of the in-flight count up to <paramref name="now"/> (request-seconds).</summary>
+    public double InFlightIntegralAt(double now) => _inFlightIntegral + (InFlight * Math.Max(0, now - _integralAt));
+
+    /// <summary>Admits what fits in the queue at <paramref name="now"/>; returns how many were refused.</summary>
+    public int Admit(double now, int count)
+    {
+        var accepted = Math.Min(count, _spec.QueueCapacity - Queued);
+        if (accepted > 0)
+        {
+            Accumulate(now);
+            _queue.Enqueue(now, accepted);
+            Queued += accepted;
+        }
+
+        var refused = count - Math.Max(accepted, 0);
+        Refused += refused;
+        return refused;
+    }
+
+    /// <summary>Runs the batcher from <paramref name="from"/> until just before <paramref name="until"/>.</summary>
+    public void Advance(double from, double until, Random random, ILatencySink sink)
+    {
+        var clock = from;
+        while (true)
+        {
+            if (!double.IsNaN(_busyUntil))
+            {
+                if (_busyUntil >= until)
+                {
+                    return;
+                }
+
+                clock = _busyUntil;
+                Complete(clock, sink);
+            }
+
+            if (Queued == 0)
+            {
+                return;
+            }
+
+            StartBatch(clock, random);
+        }
+    }
+
+    private void StartBatch(double now, Random random)
+    {
+        var size = 0;
+        while (size < _spec.MaxBatch && _queue.Count > 0)
+        {
+            var (arrival, take) = _queue.Take(_spec.MaxBatch - size);
+            _batch.Add((arrival, take));
+            size += take;
+        }
+
+        Queued -= size;
+        InBatch = size;
+        _batchStart = now;
+        _busyUntil = now + _spec.Profile.SampleSeconds(size, random);
+    }
+
+    private void Complete(double now, ILatencySink sink)
+    {
+        Accumulate(now);
+        foreach (var (arrival, count) in _batch)
+        {
+            var latency = now - arrival;
+            LatencySum += latency * count;
+            Answered += count;
+            BucketCounts[BucketIndex(latency)] += count;
+            sink.OnAnswered(now, latency, count);
+        }
+
+        _busySeconds += now - _batchStart;
+        _batch.Clear();
+        InBatch = 0;
+        _busyUntil = double.NaN;
+    }
+
+    private void Accumulate(double now)
+    {
+        if (now > _integralAt)
+        {
+            _inFlightIntegral += InFlight * (now - _integralAt);
+            _integralAt = now;
+        }
+    }
+
+    private static int BucketIndex(double latency)
+    {
+        var i = Array.BinarySearch(Buckets, latency);
+        return i >= 0 ? i : ~i;
+    }
+}
