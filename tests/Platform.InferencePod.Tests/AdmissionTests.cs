@@ -16,6 +16,10 @@ public sealed class AdmissionTests
     private static Task<HttpResponseMessage> Infer(PodServer pod, JsonObject? parameters = null, CancellationToken cancellationToken = default) =>
         pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", ImageShape, Image, parameters: parameters), cancellationToken);
 
+    // Four images per request: runs long enough that the whole low-priority backlog is admitted before it drains.
+    private static readonly long[] LargeShape = [4, 3, 224, 224];
+    private static readonly float[] LargeImage = V2Requests.RandomFloats(4 * 3 * 224 * 224, seed: 10);
+
     private static Dictionary<string, string?> OneAtATime(Dictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Model:IntraOpThreads"] = "1" };
@@ -96,15 +100,15 @@ public sealed class AdmissionTests
     [Fact]
     public async Task A_high_priority_request_overtakes_queued_low_priority_ones()
     {
-        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, OneAtATime());
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, OneAtATime(new() { ["Batching:MaxBatchSize"] = "4" }));
         var order = new List<string>();
         async Task Tracked(string name, JsonObject? parameters)
         {
-            var response = await Infer(pod, parameters);
+            var response = await pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", LargeShape, LargeImage, parameters: parameters));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             lock (order) order.Add(name);
         }
-        const int lowCount = 48;
+        const int lowCount = 32;
         var low = Enumerable.Range(0, lowCount).Select(i => Tracked($"low{i}", new JsonObject { ["priority"] = 2 })).ToArray();
         // Every low-priority request admitted (answered or in flight), and a backlog still queued.
         double inFlight = 0;
