@@ -4,16 +4,29 @@ using Platform.Packaging.Tests.Support;
 
 namespace Platform.Packaging.Tests.Docker;
 
-/// <summary>
-/// Carries out each Dockerfile's build stage here (COPY and the dotnet restore and publish
-/// commands, CPU flavour) and checks that it yields what the runtime stage starts.
-/// </summary>
-public sealed class ImagePublishTests
+/// <summary>The operator image's build stage, carried out here. (One class per image: xunit runs the two in parallel.)</summary>
+public sealed class OperatorImagePublishTests
 {
-    [Theory]
-    [InlineData(Images.Operator, "Platform.Operator")]
-    [InlineData(Images.Pod, "Platform.InferencePod")]
-    public async Task The_build_stage_publishes_a_ready_to_run_entry_point_for_the_aspnet_runtime(string file, string assembly)
+    [Fact]
+    public Task The_build_stage_publishes_a_ready_to_run_entry_point_for_the_aspnet_runtime() =>
+        ImagePublish.CheckAsync(Images.Operator, "Platform.Operator");
+}
+
+/// <summary>The pod image's build stage (CPU flavour: the GPU package cannot be restored here), carried out here.</summary>
+public sealed class PodImagePublishTests
+{
+    [Fact]
+    public Task The_build_stage_publishes_a_ready_to_run_entry_point_for_the_aspnet_runtime() =>
+        ImagePublish.CheckAsync(Images.Pod, "Platform.InferencePod");
+}
+
+/// <summary>
+/// Carries out a Dockerfile's build stage (COPY and the dotnet restore and publish commands)
+/// and checks that it yields what the runtime stage starts.
+/// </summary>
+internal static class ImagePublish
+{
+    public static async Task CheckAsync(string file, string assembly)
     {
         var dockerfile = Images.Load(file);
         var arguments = Images.Arguments();
