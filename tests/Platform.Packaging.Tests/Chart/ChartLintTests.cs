@@ -67,6 +67,18 @@ public sealed class ChartLintTests
     }
 
     [Fact]
+    public async Task The_install_notes_render_and_say_how_to_check_and_use_the_operator()
+    {
+        var result = await Helm.RunAsync("install", "platform", Helm.ChartDirectory, "--namespace", "platform-system", "--dry-run=client", "--set", "replicas=2");
+
+        Assert.True(result.ExitCode == 0, result.Describe("helm install --dry-run=client"));
+        var notes = result.StandardOutput[result.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        Assert.Contains("rollout status deployment/platform", notes, StringComparison.Ordinal);
+        Assert.Contains("elect a leader on Lease platform-system/platform-operator", notes, StringComparison.Ordinal);
+        Assert.Contains("kubectl apply --server-side -f crds/", notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_charts_crd_is_byte_identical_to_the_generated_one_in_crds()
     {
         var generated = Directory.GetFiles(RepositoryRoot.File("crds"), "*.yaml").Select(Path.GetFileName).Order().ToList();

@@ -94,7 +94,7 @@ internal static class BuildStageRunner
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["UseSharedCompilation"] = "false",
         };
-        var result = await ProcessRunner.RunAsync("dotnet", arguments, Map(root, workdir), TimeSpan.FromMinutes(5), environment);
+        var result = await ProcessRunner.RunAsync("dotnet", arguments, Map(root, workdir), TimeSpan.FromMinutes(8), environment);
         Assert.True(result.ExitCode == 0, result.Describe($"line {instruction.Line}: {command}"));
     }
 

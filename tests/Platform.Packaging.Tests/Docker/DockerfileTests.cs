@@ -58,6 +58,14 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void The_pod_is_published_ready_to_run_so_new_replicas_reach_ready_sooner()
+    {
+        var pod = Images.Load(Images.Pod);
+
+        Assert.Contains(pod.StageNamed("build")!.Where("RUN"), r => r.Body.StartsWith("dotnet publish", StringComparison.Ordinal) && r.Body.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_lint_reports_each_rule_a_bad_dockerfile_breaks()
     {
         var bad = Dockerfile.Parse("""
