@@ -30,7 +30,10 @@ internal static class ChartConfiguration
         return values;
     }
 
-    /// <summary>The same configuration as command-line arguments of the operator process.</summary>
+    /// <summary>
+    /// The same configuration as command-line arguments of the operator process; variables that
+    /// are not configuration keys (ASPNETCORE_HTTP_PORTS) are left out, a test chooses its own port.
+    /// </summary>
     public static IEnumerable<string> AsArguments(RenderedChart chart) =>
         Of(chart).Where(kv => kv.Key.Contains(':', StringComparison.Ordinal)).Select(kv => $"--{kv.Key}={kv.Value}");
 }

@@ -24,7 +24,7 @@ public sealed class DeploymentTests
         Assert.False((bool?)container["allowPrivilegeEscalation"]);
         Assert.True((bool?)container["readOnlyRootFilesystem"]);
         Assert.True((bool?)container["runAsNonRoot"]);
-        Assert.Equal(["ALL"], RbacGrants.Strings(container["capabilities"]?["drop"]));
+        Assert.Equal(["ALL"], JsonStrings.Of(container["capabilities"]?["drop"]));
         Assert.Null(container["capabilities"]?["add"]);
         Assert.Equal("RuntimeDefault", (string?)container["seccompProfile"]?["type"]);
         Assert.Null(pod["hostNetwork"]);

@@ -65,7 +65,7 @@ public sealed partial class MonitoringTests
         Assert.Contains(template.Spec.Containers.Single().Ports, p => p.Name == (string?)endpoint!["port"]);
         Assert.Equal(PodMetrics.Path, (string?)endpoint!["path"]);
         if (watched is null) Assert.True((bool?)monitor["spec"]!["namespaceSelector"]!["any"]);
-        else Assert.Equal([watched], RbacGrants.Strings(monitor["spec"]!["namespaceSelector"]!["matchNames"]));
+        else Assert.Equal([watched], JsonStrings.Of(monitor["spec"]!["namespaceSelector"]!["matchNames"]));
     }
 
     [Fact]

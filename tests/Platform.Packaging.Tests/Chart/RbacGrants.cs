@@ -39,11 +39,11 @@ internal sealed class RbacGrants
             Assert.True(role is not null, $"{binding["kind"]} {binding["metadata"]!["name"]} refers to {roleKind} {roleName}, which the chart does not render (in that namespace)");
             foreach (var rule in role["rules"]?.AsArray() ?? [])
             {
-                foreach (var group in Strings(rule!["apiGroups"]))
-                foreach (var resource in Strings(rule["resources"]))
-                foreach (var verb in Strings(rule["verbs"]))
+                foreach (var group in JsonStrings.Of(rule!["apiGroups"]))
+                foreach (var resource in JsonStrings.Of(rule["resources"]))
+                foreach (var verb in JsonStrings.Of(rule["verbs"]))
                 {
-                    grants.Add(new Grant(bindingNamespace, group, resource, verb, Strings(rule["resourceNames"]), $"{roleKind} {roleName}"));
+                    grants.Add(new Grant(bindingNamespace, group, resource, verb, JsonStrings.Of(rule["resourceNames"]), $"{roleKind} {roleName}"));
                 }
             }
         }
@@ -55,7 +55,4 @@ internal sealed class RbacGrants
         (g.Namespace is null || g.Namespace == ns)
         && g.Group == call.Group && g.Resource == call.Resource && g.Verb == call.Verb
         && (g.ResourceNames.Count == 0 || (call.ResourceName is not null && g.ResourceNames.Contains(call.ResourceName))));
-
-    public static IReadOnlyList<string> Strings(JsonNode? node) =>
-        node?.AsArray().Select(n => (string)n!).ToList() ?? [];
 }

@@ -22,7 +22,7 @@ public sealed class RbacTests
                 if (rule!["nonResourceURLs"] is not null) problems.Add($"{name}: nonResourceURLs");
                 foreach (var field in new[] { "apiGroups", "resources", "verbs", "resourceNames" })
                 {
-                    if (RbacGrants.Strings(rule[field]).Any(v => v.Contains('*'))) problems.Add($"{name}: wildcard in {field}");
+                    if (JsonStrings.Of(rule[field]).Any(v => v.Contains('*'))) problems.Add($"{name}: wildcard in {field}");
                 }
             }
         }
