@@ -84,11 +84,20 @@ public sealed class InferenceScheduler
     }
 
     /// <summary>Seconds until the current backlog is computed, for a 429's Retry-After.</summary>
-    public int EstimateRetryAfterSeconds()
-    {
-        var seconds = Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _model.Instances.Count;
-        return (int)Math.Clamp(Math.Ceiling(seconds), 1, 3600);
-    }
+    public int EstimateRetryAfterSeconds() => (int)Math.Clamp(Math.Ceiling(EstimateBacklog().TotalSeconds), 1, 3600);
+
+    /// <summary>How long the queued rows take to compute at the recently measured cost per row.</summary>
+    public TimeSpan EstimateBacklog() =>
+        TimeSpan.FromSeconds(Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _model.Instances.Count);
+
+    /// <summary>
+    /// Whether a request could still finish by its deadline behind the current backlog. A request
+    /// that cannot is refused at once rather than admitted only to expire: under overload the
+    /// queue then holds only work that will be answered in time, and goodput stays at capacity.
+    /// </summary>
+    public bool CanMeetDeadline(WorkItem item, long now) =>
+        AdmissionPolicy.CanMeetDeadline(EstimateBacklog(), TimeSpan.FromSeconds(item.Rows * Volatile.Read(ref _secondsPerRow)),
+            _time.GetElapsedTime(now, item.DeadlineTimestamp));
 
     /// <summary>Stops admission; queued requests are still computed.</summary>
     public void BeginDrain() => Queue.Close();

@@ -72,6 +72,12 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
     private async Task<int> ScheduleAndRespondAsync(HttpContext context, InferenceRequest request, long arrival)
     {
         var item = scheduler.CreateWorkItem(request, arrival);
+        if (!scheduler.CanMeetDeadline(item, time.GetTimestamp()))
+        {
+            throw new InferenceError(StatusCodes.Status429TooManyRequests,
+                $"the queue holds about {scheduler.EstimateBacklog().TotalMilliseconds:F0} ms of work, more than this request's deadline allows; retry later",
+                PodMetrics.Reasons.QueueFull);
+        }
         switch (scheduler.TrySubmit(item))
         {
             case AdmitResult.Full:
