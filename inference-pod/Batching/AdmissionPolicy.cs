@@ -4,13 +4,14 @@ namespace Platform.InferencePod.Batching;
 public static class AdmissionPolicy
 {
     /// <summary>
-    /// A request is admitted when the backlog ahead of it plus its own compute fits in the time
-    /// left to its deadline. Estimates are of the recent past, so the slack is generous: only a
-    /// request that would clearly expire is refused.
+    /// A request is admitted when the backlog ahead of it plus its own compute fits in the
+    /// usable part of the time left to its deadline. Under overload the queue then holds only
+    /// work that finishes in time: a request that would expire is refused at once instead of
+    /// being admitted, waiting, and answered 504.
     /// </summary>
     public static bool CanMeetDeadline(TimeSpan backlog, TimeSpan ownCompute, TimeSpan remaining) =>
-        backlog + ownCompute <= remaining * Slack;
+        backlog + ownCompute <= remaining * Headroom;
 
-    /// <summary>Room for estimation error: refuse only beyond 1.5× the time left.</summary>
-    public const double Slack = 1.5;
+    /// <summary>The share of the remaining time the estimate may fill; the rest absorbs estimation error and the answer's transfer.</summary>
+    public const double Headroom = 0.8;
 }

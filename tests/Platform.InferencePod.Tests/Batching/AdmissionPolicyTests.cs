@@ -15,8 +15,8 @@ public sealed class AdmissionPolicyTests
         Assert.False(AdmissionPolicy.CanMeetDeadline(backlog: 400 * Ms, ownCompute: 5 * Ms, remaining: 100 * Ms));
 
     [Fact]
-    public void Estimates_get_slack_so_a_borderline_request_is_still_admitted() =>
-        Assert.True(AdmissionPolicy.CanMeetDeadline(backlog: 120 * Ms, ownCompute: 5 * Ms, remaining: 100 * Ms));
+    public void A_request_that_would_finish_just_before_its_deadline_is_refused_for_lack_of_headroom() =>
+        Assert.False(AdmissionPolicy.CanMeetDeadline(backlog: 90 * Ms, ownCompute: 5 * Ms, remaining: 100 * Ms));
 
     [Fact]
     public void An_empty_queue_admits_anything_that_can_compute_in_time() =>
