@@ -75,6 +75,8 @@ public static class BytesInputReader
         string? datatype = null;
         long count = -1;
         List<ReadOnlyMemory<byte>>? data = null;
+        var dataReader = default(Utf8JsonReader);
+        var hasData = false;
         long binarySize = -1;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -90,7 +92,11 @@ public static class BytesInputReader
             }
             else if (reader.ValueTextEquals("data"u8))
             {
-                data = ReadBase64Elements(ref reader, maxImages);
+                // Read once the datatype is known, so a tensor input gets the error about its datatype.
+                dataReader = reader;
+                hasData = true;
+                reader.Read();
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
@@ -106,6 +112,7 @@ public static class BytesInputReader
             throw InferenceError.BadRequest($"classify takes the images as a BYTES input, not {datatype ?? "an input without 'datatype'"}; send tensors to /infer");
         if (count < 0) throw InferenceError.BadRequest("the BYTES input has no 'shape' (it is [n] for n images)");
         if (count < 1 || count > maxImages) throw InferenceError.BadRequest($"the BYTES input has {count} images; it must be between 1 and {maxImages}");
+        if (hasData) data = ReadBase64Elements(ref dataReader, maxImages);
         if (binarySize >= 0)
         {
             if (data is not null) throw InferenceError.BadRequest("the BYTES input has both 'data' and binary_data_size");
