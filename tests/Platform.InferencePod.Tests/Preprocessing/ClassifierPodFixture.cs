@@ -3,7 +3,7 @@ using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Preprocessing;
 
-/// <summary>One mobilenet_v2 pod that classifies images (ImageNet normalisation, softmax, 1000 labels), shared by a test class.</summary>
+/// <summary>One mobilenet_v2 pod that classifies images (ImageNet normalisation, softmax, 1000 labels) with the in-process cache, shared by a test class.</summary>
 public sealed class ClassifierPodFixture : IAsyncLifetime
 {
     public const int MaxPixels = 1_000_000;
@@ -28,6 +28,7 @@ public sealed class ClassifierPodFixture : IAsyncLifetime
             ["Postprocessing:Enabled"] = "true",
             ["Postprocessing:Softmax"] = "true",
             ["Postprocessing:LabelsPath"] = TestData.Labels1000,
+            ["Cache:Enabled"] = "true",
         };
         foreach (var (key, value) in more ?? []) settings[key] = value;
         return settings;

@@ -74,6 +74,19 @@ public sealed class ClassifyEndpointTests(ClassifierPodFixture fixture) : IClass
         Assert.Equal(answered + 1, await Pod.MetricAsync("platform_inference_requests_total{model=\"mobilenet_v2\",code=\"200\"}"));
     }
 
+    [Fact]
+    public async Task The_same_image_again_is_ranked_from_the_cache_without_a_model_run()
+    {
+        var png = TestImages.Png(50, 70, seed: 12);
+        var first = await ClassifyAsync(ClassifyRequests.Raw(png), "?top_k=4");
+        var hits = await Pod.MetricAsync("platform_inference_cache_requests_total{model=\"mobilenet_v2\",result=\"hit\"}");
+        var runs = await Pod.MetricAsync("platform_inference_batch_size_count{model=\"mobilenet_v2\"}");
+        var second = await ClassifyAsync(ClassifyRequests.Multipart(png), "?top_k=4");
+        Assert.Equal(first["results"]!.ToJsonString(), second["results"]!.ToJsonString());
+        Assert.Equal(hits + 1, await Pod.MetricAsync("platform_inference_cache_requests_total{model=\"mobilenet_v2\",result=\"hit\"}"));
+        Assert.Equal(runs, await Pod.MetricAsync("platform_inference_batch_size_count{model=\"mobilenet_v2\"}"));
+    }
+
     public static TheoryData<string, Func<HttpContent>, string, int, string> BadRequests => new()
     {
         { "text body", () => new StringContent("a cat", Encoding.UTF8, "text/plain"), "", 415, "Content-Type 'text/plain' is not accepted" },
