@@ -10,8 +10,8 @@ public sealed class JobsOptions
     public double ResultTtlSeconds { get; set; } = 600;
     /// <summary>Longest a job may wait in the admission queue before it fails unrun; a request's timeout may shorten it.</summary>
     public double QueueTimeoutSeconds { get; set; } = 300;
-    /// <summary>Largest result (the JSON inference response) a job keeps; a larger one fails the job.</summary>
-    public long MaxResultBytes { get; set; } = 16L * 1024 * 1024;
+    /// <summary>Largest result (the JSON inference response) a job keeps; a larger one fails the job. At most MaxJobs × this is held.</summary>
+    public long MaxResultBytes { get; set; } = 1024 * 1024;
     /// <summary>StackExchange.Redis connection string; job status and results are then readable from every replica.</summary>
     public string? Redis { get; set; }
     /// <summary>Longest a Redis call may take before the replica answers from what it holds itself.</summary>

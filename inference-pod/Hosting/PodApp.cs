@@ -2,6 +2,7 @@ using Platform.Contracts;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Jobs;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
@@ -51,6 +52,7 @@ public static class PodApp
         builder.Services.AddResponseCache(options.Cache);
         builder.Services.AddSingleton<InferHandler>();
         builder.Services.AddImageClassification(options, model.Metadata);
+        builder.Services.AddInferenceJobs(options.Jobs);
         builder.Services.AddHostedService<PodLifecycleService>();
 
         var app = builder.Build();
@@ -58,6 +60,7 @@ public static class PodApp
         registry.AddBeforeCollectCallback(() => metrics.QueueDepth.Set(scheduler.Queue.Count));
         app.MapV2();
         app.MapImageClassification();
+        app.MapInferenceJobs();
         app.MapMetrics(PodMetrics.Path, registry);
         app.Logger.LogInformation("Serving model '{Model}' version {Version} from {Path}: inputs {Inputs}, batching {Batching} (max {MaxBatch}), {Instances} instance(s), provider {Provider}",
             model.Metadata.Name, model.Metadata.Version, options.Model.Path,

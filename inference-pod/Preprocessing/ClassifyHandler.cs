@@ -47,7 +47,7 @@ public sealed class ClassifyHandler(
                 ImageBodyKind.Raw => [body.AsMemory(0, length)],
                 ImageBodyKind.Multipart => [await MultipartImageReader.ReadAsync(mediaType!, body, length, request)],
                 ImageBodyKind.V2Json => BytesInputReader.Read(body.AsMemory(0, length), length, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request),
-                _ => BytesInputReader.Read(body.AsMemory(0, length), JsonLength(context.Request, length), scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request),
+                _ => BytesInputReader.Read(body.AsMemory(0, length), InferHandler.JsonLength(context.Request, length), scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request),
             };
             await classifier.FillAsync(images, request, aborted);
             // Only the scores are computed for the answer, so only they are cached.
@@ -79,15 +79,5 @@ public sealed class ClassifyHandler(
         if (values.Count != 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1 || k > head.Classes)
             throw InferenceError.BadRequest($"query parameter {InferenceProtocol.TopKParameter} must be one integer from 1 to {head.Classes} (got '{values}')");
         return k;
-    }
-
-    private static int JsonLength(HttpRequest request, int bodyLength)
-    {
-        var values = request.Headers[InferenceProtocol.InferenceHeaderContentLength];
-        if (values.Count != 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-            throw InferenceError.BadRequest($"header {InferenceProtocol.InferenceHeaderContentLength} must be one non-negative integer");
-        if (length > bodyLength)
-            throw InferenceError.BadRequest($"header {InferenceProtocol.InferenceHeaderContentLength} is {length} but the body has only {bodyLength} bytes");
-        return length;
     }
 }

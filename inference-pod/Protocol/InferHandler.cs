@@ -85,7 +85,7 @@ public sealed class InferHandler(InferenceScheduler scheduler, CachedInference i
     private Task<int> RefuseAsync(HttpContext context, bool warmup, InferenceError error) => refusal.WriteAsync(context, error, countRejection: !warmup);
 
     /// <summary>The JSON part's length: the binary extension's header, or the whole body.</summary>
-    private static int JsonLength(HttpRequest request, int bodyLength)
+    internal static int JsonLength(HttpRequest request, int bodyLength)
     {
         if (!request.Headers.TryGetValue(InferenceProtocol.InferenceHeaderContentLength, out var values)) return bodyLength;
         if (values.Count != 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
