@@ -97,6 +97,19 @@ public sealed class ResponseCacheTests
     }
 
     [Fact]
+    public async Task A_job_whose_answer_is_cached_finishes_at_once_without_a_model_run()
+    {
+        await using var pod = await StartAsync();
+        var data = V2Requests.RandomFloats(64, seed: 8);
+        var expected = await InferAsync(pod, data);
+        var runs = await pod.MetricAsync(CacheMetricNames.Runs("mlp"));
+        var submitted = await Jobs.JobRequests.SubmitAsync(pod, "mlp", JsonContent.Create(V2Requests.Json("input", [1, 64], data)));
+        Assert.Equal("succeeded", (string)submitted["status"]!);
+        Assert.Equal(expected, V2Requests.JsonOutput(submitted["result"]!));
+        Assert.Equal(runs, await pod.MetricAsync(CacheMetricNames.Runs("mlp")));
+    }
+
+    [Fact]
     public async Task Answers_over_the_entry_limit_are_not_cached()
     {
         await using var pod = await StartAsync(new() { ["Cache:MaxEntryBytes"] = "16" });
