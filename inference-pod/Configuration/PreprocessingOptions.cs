@@ -29,7 +29,7 @@ public sealed class PreprocessingOptions
     /// <summary>The tensor's datatype (FP32, FP16 or UINT8); default: the model input's. Must match it.</summary>
     public string? DataType { get; set; }
     /// <summary>Largest width × height accepted; checked on the image header before decoding (413 above it).</summary>
-    public long MaxPixels { get; set; } = 40_000_000;
+    public long MaxPixels { get; set; } = 4096L * 4096;
     /// <summary>Threads that decode images, apart from the server's thread pool; 0: half the cores, at least 1.</summary>
     public int DecodeThreads { get; set; }
     /// <summary>Images waiting for a decode thread; beyond it requests get 429.</summary>
