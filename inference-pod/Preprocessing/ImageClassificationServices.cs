@@ -15,6 +15,7 @@ public static class ImageClassificationServices
         {
             var pipeline = ImagePipeline.Resolve(options.Preprocessing, model);
             var head = ClassificationHead.Resolve(options.Postprocessing, model);
+            DecodeWarmup.Run(pipeline);
             services.AddSingleton(_ => new DecodePool(options.Preprocessing.ResolvedDecodeThreads, options.Preprocessing.MaxQueuedDecodes));
             services.AddSingleton(provider =>
             {

@@ -23,6 +23,12 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
+    public void The_start_up_warm_up_images_decode_and_preprocess()
+    {
+        DecodeWarmup.Run(new ImagePipeline(0, "input", 224, 224, 256, ImageLayout.Nchw, false, 1f / 255, [0, 0, 0], [1, 1, 1], Model.TensorDataType.Fp32, 100));
+    }
+
+    [Fact]
     public void An_image_over_the_pixel_limit_is_refused_413_from_its_header()
     {
         var error = Assert.Throws<InferenceError>(() => ImageDecoder.Decode(TestImages.Png(20, 10, seed: 3), 199, "the image"));
