@@ -8,6 +8,14 @@ public static class InferenceProtocol
 
     public static string ModelReadyPath(string model) => $"/v2/models/{model}/ready";
     public static string InferPath(string model) => $"/v2/models/{model}/infer";
+    /// <summary>Image classification: an image in, the top-k labels with scores out.</summary>
+    public static string ClassifyPath(string model) => $"/v2/models/{model}/classify";
+    /// <summary>Asynchronous inference: the infer body in, 202 with a job id and status URL out.</summary>
+    public static string JobsPath(string model) => $"/v2/models/{model}/jobs";
+    public static string JobPath(string id) => $"/v2/jobs/{id}";
+
+    /// <summary>Query parameter of the classify endpoint: how many labels to return.</summary>
+    public const string TopKParameter = "top_k";
 
     /// <summary>Binary tensor data extension: length of the JSON header that starts the body.</summary>
     public const string InferenceHeaderContentLength = "Inference-Header-Content-Length";

@@ -29,9 +29,41 @@ public static class PodMetrics
     /// <summary>1 when the model is loaded and warmed up, else 0 (gauge).</summary>
     public const string ModelReady = "platform_model_ready";
 
+    /// <summary>Response cache lookups and failed cache operations, by result (counter).</summary>
+    public const string CacheRequests = "platform_inference_cache_requests_total";
+    /// <summary>Bytes held by the in-process response cache (gauge).</summary>
+    public const string CacheBytes = "platform_inference_cache_bytes";
+    /// <summary>Time to decode and preprocess the images of one request (histogram, seconds).</summary>
+    public const string PreprocessDuration = "platform_inference_preprocess_duration_seconds";
+    /// <summary>Asynchronous jobs that reached a final state, by status (counter).</summary>
+    public const string Jobs = "platform_inference_jobs_total";
+    /// <summary>Failed reads and writes of the shared job store (counter).</summary>
+    public const string JobStoreErrors = "platform_inference_job_store_errors_total";
+
     public const string ModelLabel = "model";
     public const string CodeLabel = "code";
     public const string ReasonLabel = "reason";
+    public const string ResultLabel = "result";
+    public const string StatusLabel = "status";
+
+    /// <summary>Values of <see cref="ResultLabel"/> on <see cref="CacheRequests"/>.</summary>
+    public static class CacheResults
+    {
+        public const string Hit = "hit";
+        public const string Miss = "miss";
+        /// <summary>A lookup skipped because the request asked for a fresh answer (Cache-Control: no-cache).</summary>
+        public const string Bypass = "bypass";
+        /// <summary>A lookup or store that failed (for example Redis unreachable); the request is served uncached.</summary>
+        public const string Error = "error";
+    }
+
+    /// <summary>Values of <see cref="StatusLabel"/> on <see cref="Jobs"/>.</summary>
+    public static class JobStatuses
+    {
+        public const string Succeeded = "succeeded";
+        public const string Failed = "failed";
+        public const string Cancelled = "cancelled";
+    }
 
     /// <summary>Values of <see cref="ReasonLabel"/>.</summary>
     public static class Reasons

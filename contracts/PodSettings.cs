@@ -11,6 +11,10 @@ public static class PodSettings
     public const string QueueSection = "Queue";
     public const string WarmupSection = "Warmup";
     public const string ServerSection = "Server";
+    public const string PreprocessingSection = "Preprocessing";
+    public const string PostprocessingSection = "Postprocessing";
+    public const string CacheSection = "Cache";
+    public const string JobsSection = "Jobs";
 
     public const string ModelPath = "Model:Path";
     public const string ModelName = "Model:Name";
@@ -33,6 +37,56 @@ public static class PodSettings
 
     public const string ServerDrainTimeoutSeconds = "Server:DrainTimeoutSeconds";
     public const string ServerMaxRequestBodyBytes = "Server:MaxRequestBodyBytes";
+
+    public const string PreprocessingEnabled = "Preprocessing:Enabled";
+    public const string PreprocessingInput = "Preprocessing:Input";
+    public const string PreprocessingResizeShorterSide = "Preprocessing:ResizeShorterSide";
+    public const string PreprocessingHeight = "Preprocessing:Height";
+    public const string PreprocessingWidth = "Preprocessing:Width";
+    public const string PreprocessingLayout = "Preprocessing:Layout";
+    public const string PreprocessingChannelOrder = "Preprocessing:ChannelOrder";
+    public const string PreprocessingScale = "Preprocessing:Scale";
+    public const string PreprocessingMean = "Preprocessing:Mean";
+    public const string PreprocessingStd = "Preprocessing:Std";
+    public const string PreprocessingDataType = "Preprocessing:DataType";
+    public const string PreprocessingMaxPixels = "Preprocessing:MaxPixels";
+    public const string PreprocessingDecodeThreads = "Preprocessing:DecodeThreads";
+    public const string PreprocessingMaxQueuedDecodes = "Preprocessing:MaxQueuedDecodes";
+
+    public const string PostprocessingEnabled = "Postprocessing:Enabled";
+    public const string PostprocessingOutput = "Postprocessing:Output";
+    public const string PostprocessingSoftmax = "Postprocessing:Softmax";
+    public const string PostprocessingTopK = "Postprocessing:TopK";
+    public const string PostprocessingLabelsPath = "Postprocessing:LabelsPath";
+
+    public const string CacheEnabled = "Cache:Enabled";
+    public const string CacheTtlSeconds = "Cache:TtlSeconds";
+    public const string CacheMaxBytes = "Cache:MaxBytes";
+    public const string CacheMaxEntryBytes = "Cache:MaxEntryBytes";
+    public const string CacheRedis = "Cache:Redis";
+    public const string CacheRedisTimeoutMs = "Cache:RedisTimeoutMs";
+
+    public const string JobsEnabled = "Jobs:Enabled";
+    public const string JobsMaxJobs = "Jobs:MaxJobs";
+    public const string JobsResultTtlSeconds = "Jobs:ResultTtlSeconds";
+    public const string JobsQueueTimeoutSeconds = "Jobs:QueueTimeoutSeconds";
+    public const string JobsMaxResultBytes = "Jobs:MaxResultBytes";
+    public const string JobsRedis = "Jobs:Redis";
+    public const string JobsRedisTimeoutMs = "Jobs:RedisTimeoutMs";
+
+    /// <summary>Values of <see cref="PreprocessingLayout"/>.</summary>
+    public static class ImageLayouts
+    {
+        public const string Nchw = "NCHW";
+        public const string Nhwc = "NHWC";
+    }
+
+    /// <summary>Values of <see cref="PreprocessingChannelOrder"/>.</summary>
+    public static class ChannelOrders
+    {
+        public const string Rgb = "RGB";
+        public const string Bgr = "BGR";
+    }
 
     /// <summary>The ASP.NET Core variable the operator sets to choose the pod's HTTP port.</summary>
     public const string HttpPortsEnvVar = "ASPNETCORE_HTTP_PORTS";

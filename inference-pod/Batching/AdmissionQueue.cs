@@ -56,6 +56,22 @@ public sealed class AdmissionQueue
         lock (_gate) return RemoveLocked(item);
     }
 
+    /// <summary>
+    /// Requests ahead of <paramref name="item"/>: every one on a higher level and those before it
+    /// on its own; -1 once it has left the queue (taken by a batch or cancelled).
+    /// </summary>
+    public int PositionOf(WorkItem item)
+    {
+        lock (_gate)
+        {
+            if (item.Node.List is null) return -1;
+            var ahead = 0;
+            for (var level = 0; level < item.PriorityLevel; level++) ahead += _levels[level].Count;
+            for (var node = item.Node.Previous; node is not null; node = node.Previous) ahead++;
+            return ahead;
+        }
+    }
+
     /// <summary>Stops admission; loops finish what is queued and then see <see cref="IsDrained"/>.</summary>
     public void Close()
     {

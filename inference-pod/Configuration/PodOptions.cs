@@ -6,6 +6,11 @@ namespace Platform.InferencePod.Configuration;
 /// <summary>All pod settings, bound from configuration and validated together at start-up.</summary>
 public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, QueueOptions Queue, WarmupOptions Warmup, ServerOptions Server)
 {
+    public PreprocessingOptions Preprocessing { get; init; } = new();
+    public PostprocessingOptions Postprocessing { get; init; } = new();
+    public CacheOptions Cache { get; init; } = new();
+    public JobsOptions Jobs { get; init; } = new();
+
     /// <summary>Binds and validates; throws <see cref="StartupException"/> with one line naming every bad setting.</summary>
     public static PodOptions Load(IConfiguration configuration)
     {
@@ -14,8 +19,15 @@ public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, Qu
             Bind<BatchingOptions>(configuration, PodSettings.BatchingSection),
             Bind<QueueOptions>(configuration, PodSettings.QueueSection),
             Bind<WarmupOptions>(configuration, PodSettings.WarmupSection),
-            Bind<ServerOptions>(configuration, PodSettings.ServerSection));
+            Bind<ServerOptions>(configuration, PodSettings.ServerSection))
+        {
+            Preprocessing = Bind<PreprocessingOptions>(configuration, PodSettings.PreprocessingSection),
+            Postprocessing = Bind<PostprocessingOptions>(configuration, PodSettings.PostprocessingSection),
+            Cache = Bind<CacheOptions>(configuration, PodSettings.CacheSection),
+            Jobs = Bind<JobsOptions>(configuration, PodSettings.JobsSection),
+        };
         var errors = PodOptionsValidator.Validate(options.Model, options.Batching, options.Queue, options.Warmup, options.Server);
+        errors.AddRange(FeatureOptionsValidator.Validate(options.Preprocessing, options.Postprocessing, options.Cache, options.Jobs));
         if (errors.Count > 0) throw new StartupException("invalid configuration: " + string.Join("; ", errors));
         return options;
     }

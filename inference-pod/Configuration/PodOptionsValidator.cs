@@ -48,7 +48,7 @@ public static class PodOptionsValidator
     private static bool IsValidName(string name) =>
         name.Length is > 0 and <= 253 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
-    private static void Range(List<string> errors, string key, double value, double min, double max)
+    internal static void Range(List<string> errors, string key, double value, double min, double max)
     {
         if (double.IsNaN(value) || value < min || value > max)
             errors.Add($"{key} must be between {min} and {max} (got {value})");

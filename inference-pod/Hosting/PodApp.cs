@@ -1,9 +1,12 @@
 using Platform.Contracts;
 using Platform.InferencePod.Batching;
+using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Jobs;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
+using Platform.InferencePod.Preprocessing;
 using Platform.InferencePod.Protocol;
 using Prometheus;
 
@@ -44,13 +47,20 @@ public static class PodApp
         builder.Services.AddSingleton<InferenceScheduler>();
         builder.Services.AddSingleton<PodState>();
         builder.Services.AddSingleton<MetadataDocuments>();
+        builder.Services.AddSingleton<ScheduledRun>();
+        builder.Services.AddSingleton<Refusal>();
+        builder.Services.AddResponseCache(options.Cache);
         builder.Services.AddSingleton<InferHandler>();
+        builder.Services.AddImageClassification(options, model.Metadata);
+        builder.Services.AddInferenceJobs(options.Jobs);
         builder.Services.AddHostedService<PodLifecycleService>();
 
         var app = builder.Build();
         var scheduler = app.Services.GetRequiredService<InferenceScheduler>();
         registry.AddBeforeCollectCallback(() => metrics.QueueDepth.Set(scheduler.Queue.Count));
         app.MapV2();
+        app.MapImageClassification();
+        app.MapInferenceJobs();
         app.MapMetrics(PodMetrics.Path, registry);
         app.Logger.LogInformation("Serving model '{Model}' version {Version} from {Path}: inputs {Inputs}, batching {Batching} (max {MaxBatch}), {Instances} instance(s), provider {Provider}",
             model.Metadata.Name, model.Metadata.Version, options.Model.Path,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.Contracts;
 using Platform.InferencePod.Batching;
+using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
@@ -12,11 +13,10 @@ namespace Platform.InferencePod.Protocol;
 /// with 429/503), await the batch, encode. A request that passes its deadline or whose client
 /// disconnects while queued is taken out of the queue before compute.
 /// </summary>
-public sealed class InferHandler(InferenceScheduler scheduler, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
+public sealed class InferHandler(InferenceScheduler scheduler, CachedInference inference, Refusal refusal, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
 {
-    private static readonly InferenceError ClientGone = new(499, "client disconnected", PodMetrics.Reasons.ClientDisconnected);
-    private static readonly InferenceError Draining = new(StatusCodes.Status503ServiceUnavailable,
-        "the server is shutting down and admits no new requests; retry on another replica", PodMetrics.Reasons.Draining);
+    private static readonly InferenceError ClientGone = ScheduledRun.ClientGone;
+    private static readonly InferenceError Draining = ScheduledRun.Draining;
 
     public async Task HandleAsync(HttpContext context, string model, string? version)
     {
@@ -33,11 +33,12 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
                 throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
             // Fast refusal: a full queue answers before the body is read or decoded, so overload
             // costs the pod almost nothing per refused request. TrySubmit below stays the authority.
-            if (scheduler.Queue.Count >= scheduler.Queue.Capacity) throw QueueFull();
+            // (Not with a response cache: a full queue must not stop a cached answer.)
+            if (!inference.Cache.Enabled && scheduler.Queue.Count >= scheduler.Queue.Capacity) throw ScheduledRun.QueueFull(scheduler.Queue.Capacity);
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
             RequestDecoder.Decode(body.AsMemory(0, length), JsonLength(context.Request, length), scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
-            status = await ScheduleAndRespondAsync(context, request, arrival);
+            status = await ScheduleAndRespondAsync(context, request, arrival, warmup);
         }
         catch (InferenceError error)
         {
@@ -69,76 +70,26 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
     private bool IsWarmupRequest(HttpContext context) =>
         context.Request.Headers.TryGetValue(HttpWarmup.TokenHeader, out var token) && token == state.WarmupToken;
 
-    private async Task<int> ScheduleAndRespondAsync(HttpContext context, InferenceRequest request, long arrival)
+    private async Task<int> ScheduleAndRespondAsync(HttpContext context, InferenceRequest request, long arrival, bool warmup)
     {
-        var item = scheduler.CreateWorkItem(request, arrival);
-        if (!scheduler.CanMeetDeadline(item, time.GetTimestamp()))
-        {
-            throw new InferenceError(StatusCodes.Status429TooManyRequests,
-                $"the queue holds about {scheduler.EstimateBacklog().TotalMilliseconds:F0} ms of work, more than this request's deadline allows; retry later",
-                PodMetrics.Reasons.QueueFull);
-        }
-        switch (scheduler.TrySubmit(item))
-        {
-            case AdmitResult.Full:
-                throw QueueFull();
-            case AdmitResult.Closed:
-                throw Draining;
-        }
-        metrics.InFlight.Inc();
+        // Warm-up requests neither read nor fill the cache: they must reach the model.
+        var directives = warmup ? CacheDirectives.Bypass : CacheDirectives.From(context.Request.Headers);
+        var outputs = await inference.RunAsync(request, arrival, directives, context.RequestAborted);
         try
         {
-            OutputTensor[] outputs;
-            var remaining = time.GetElapsedTime(time.GetTimestamp(), item.DeadlineTimestamp);
-            using (var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time))
-            using (deadline.Token.UnsafeRegister(static s => { var (sc, it) = ((InferenceScheduler, WorkItem))s!; sc.TryCancel(it, sc.DeadlineExceeded(it)); }, (scheduler, item)))
-            using (context.RequestAborted.UnsafeRegister(static s => { var (sc, it) = ((InferenceScheduler, WorkItem))s!; sc.TryCancel(it, ClientGone); }, (scheduler, item)))
-            {
-                outputs = await item.Completion;
-            }
-            try
-            {
-                await ResponseEncoder.WriteAsync(context.Response, scheduler.Metadata, request, outputs, context.RequestAborted);
-            }
-            finally
-            {
-                foreach (var output in outputs) output.Release();
-            }
-            return StatusCodes.Status200OK;
+            await ResponseEncoder.WriteAsync(context.Response, scheduler.Metadata, request, outputs, context.RequestAborted);
         }
         finally
         {
-            metrics.InFlight.Dec();
+            foreach (var output in outputs) output.Release();
         }
+        return StatusCodes.Status200OK;
     }
 
-    private async Task<int> RefuseAsync(HttpContext context, bool warmup, InferenceError error)
-    {
-        if (error.RejectionReason is { } reason && !warmup) metrics.CountRejection(reason);
-        if (ReferenceEquals(error, ClientGone) || context.RequestAborted.IsCancellationRequested) return error.StatusCode;
-        if (error.StatusCode >= 500) logger.LogWarning("Inference request answered {Status}: {Message}", error.StatusCode, error.Message);
-        int? retryAfter = error.StatusCode switch
-        {
-            StatusCodes.Status429TooManyRequests => scheduler.EstimateRetryAfterSeconds(),
-            StatusCodes.Status503ServiceUnavailable => 1,
-            _ => null,
-        };
-        try
-        {
-            await ErrorResponse.WriteAsync(context.Response, error.StatusCode, error.Message, retryAfter);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            // The client went away while we answered; nothing is left to tell it.
-        }
-        return error.StatusCode;
-    }
-
-    private InferenceError QueueFull() => new(StatusCodes.Status429TooManyRequests,
-        $"the queue is full ({scheduler.Queue.Capacity} requests); retry later", PodMetrics.Reasons.QueueFull);
+    private Task<int> RefuseAsync(HttpContext context, bool warmup, InferenceError error) => refusal.WriteAsync(context, error, countRejection: !warmup);
 
     /// <summary>The JSON part's length: the binary extension's header, or the whole body.</summary>
-    private static int JsonLength(HttpRequest request, int bodyLength)
+    internal static int JsonLength(HttpRequest request, int bodyLength)
     {
         if (!request.Headers.TryGetValue(InferenceProtocol.InferenceHeaderContentLength, out var values)) return bodyLength;
         if (values.Count != 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var length))

@@ -224,7 +224,7 @@ public static class RequestDecoder
         return binarySize;
     }
 
-    private static void DecodeRequestParameters(ref Utf8JsonReader reader, int priorityLevels, InferenceRequest request)
+    internal static void DecodeRequestParameters(ref Utf8JsonReader reader, int priorityLevels, InferenceRequest request)
     {
         Expect(ref reader, JsonTokenType.StartObject, "'parameters' must be an object");
         while (ReadProperty(ref reader, out var property))

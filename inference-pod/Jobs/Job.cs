@@ -1,0 +1,35 @@
+using Platform.InferencePod.Batching;
+
+namespace Platform.InferencePod.Jobs;
+
+/// <summary>
+/// A job this replica accepted: its queue entry while it waits or computes, then its outcome.
+/// The outcome is set once, as one immutable value, so readers on other threads see a whole one.
+/// </summary>
+public sealed class Job(string id, DateTimeOffset createdAt)
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Outcome? _outcome;
+
+    public string Id { get; } = id;
+    public DateTimeOffset CreatedAt { get; } = createdAt;
+    /// <summary>The queue entry; null for a job answered from the cache.</summary>
+    public WorkItem? Item { get; set; }
+    public Outcome? Finished => Volatile.Read(ref _outcome);
+    /// <summary>Completes once the outcome is recorded.</summary>
+    public Task Done => _done.Task;
+    /// <summary>When the job finished, as a <see cref="TimeProvider"/> timestamp (for the time to live).</summary>
+    public long FinishedTimestamp { get; private set; }
+
+    /// <summary>Records the outcome; false when the job had already finished.</summary>
+    public bool TryFinish(Outcome outcome, long timestamp)
+    {
+        if (Interlocked.CompareExchange(ref _outcome, outcome, null) is not null) return false;
+        FinishedTimestamp = timestamp;
+        _done.TrySetResult();
+        return true;
+    }
+
+    /// <summary>How a job ended: its status, the JSON inference response when it succeeded, or the error.</summary>
+    public sealed record Outcome(JobStatus Status, DateTimeOffset FinishedAt, byte[]? Result, int ErrorCode, string? ErrorMessage);
+}
