@@ -52,6 +52,7 @@ public static class PodSettings
     public const string PreprocessingMaxPixels = "Preprocessing:MaxPixels";
     public const string PreprocessingDecodeThreads = "Preprocessing:DecodeThreads";
     public const string PreprocessingMaxQueuedDecodes = "Preprocessing:MaxQueuedDecodes";
+    public const string PreprocessingDecodeTimeoutSeconds = "Preprocessing:DecodeTimeoutSeconds";
 
     public const string PostprocessingEnabled = "Postprocessing:Enabled";
     public const string PostprocessingOutput = "Postprocessing:Output";

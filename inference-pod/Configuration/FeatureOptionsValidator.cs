@@ -55,6 +55,7 @@ public static class FeatureOptionsValidator
         PodOptionsValidator.Range(errors, PodSettings.PreprocessingMaxPixels, options.MaxPixels, 1, 1L << 30);
         PodOptionsValidator.Range(errors, PodSettings.PreprocessingDecodeThreads, options.DecodeThreads, 0, 256);
         PodOptionsValidator.Range(errors, PodSettings.PreprocessingMaxQueuedDecodes, options.MaxQueuedDecodes, 0, 100_000);
+        PodOptionsValidator.Range(errors, PodSettings.PreprocessingDecodeTimeoutSeconds, options.DecodeTimeoutSeconds, 0.1, 600);
     }
 
     private static void ValidateRedis(List<string> errors, string key, string? connection)

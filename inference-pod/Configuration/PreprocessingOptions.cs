@@ -34,6 +34,10 @@ public sealed class PreprocessingOptions
     public int DecodeThreads { get; set; }
     /// <summary>Images waiting for a decode thread; beyond it requests get 429.</summary>
     public int MaxQueuedDecodes { get; set; } = 64;
+    /// <summary>Longest one image may take to decode and preprocess; beyond it the request gets 400 and the thread is replaced.</summary>
+    public double DecodeTimeoutSeconds { get; set; } = 10;
+
+    public TimeSpan DecodeTimeout => TimeSpan.FromSeconds(DecodeTimeoutSeconds);
 
     public int ResolvedDecodeThreads => DecodeThreads > 0 ? DecodeThreads : Math.Max(1, Environment.ProcessorCount / 2);
 

@@ -16,7 +16,8 @@ public static class ImageClassificationServices
             var pipeline = ImagePipeline.Resolve(options.Preprocessing, model);
             var head = ClassificationHead.Resolve(options.Postprocessing, model);
             DecodeWarmup.Run(pipeline);
-            services.AddSingleton(_ => new DecodePool(options.Preprocessing.ResolvedDecodeThreads, options.Preprocessing.MaxQueuedDecodes));
+            services.AddSingleton(provider => new DecodePool(options.Preprocessing.ResolvedDecodeThreads, options.Preprocessing.MaxQueuedDecodes,
+                options.Preprocessing.DecodeTimeout, provider.GetRequiredService<TimeProvider>()));
             services.AddSingleton(provider =>
             {
                 var factory = Prometheus.Metrics.WithCustomRegistry(provider.GetRequiredService<CollectorRegistry>());

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Platform.InferencePod.Protocol;
 using Prometheus;
 
@@ -17,29 +18,41 @@ public sealed class ImageClassifier(ImagePipeline pipeline, ClassificationHead h
     {
         var started = time.GetTimestamp();
         var rowBytes = pipeline.RowBytes;
-        var buffer = request.RentBuffer(rowBytes * images.Count);
-        var rows = new List<Task<bool>>(images.Count);
+        var rows = new List<Task<byte[]>>(images.Count);
         try
         {
             for (var i = 0; i < images.Count; i++)
             {
                 var image = images[i];
-                var offset = i * rowBytes;
                 var what = images.Count == 1 ? "the image" : $"image {i + 1} of {images.Count}";
+                // Each row is written into a buffer of its own: a decode that is abandoned as stuck may
+                // still finish later, and must then not write into memory this request gave back.
                 rows.Add(pool.RunAsync(() =>
                 {
                     var decoded = ImageDecoder.Decode(image, pipeline.MaxPixels, what);
-                    ImagePreprocessor.Write(decoded.Rgb, decoded.Width, decoded.Height, pipeline, buffer.AsSpan(offset, rowBytes));
-                    return true;
+                    var row = ArrayPool<byte>.Shared.Rent(rowBytes);
+                    ImagePreprocessor.Write(decoded.Rgb, decoded.Width, decoded.Height, pipeline, row);
+                    return row;
                 }, cancellationToken));
             }
         }
         finally
         {
-            // Every decode started writes into the request's buffer: none may outlive this call.
+            // Let every started decode end before failing, so none is left running for nothing.
             await Task.WhenAll((IEnumerable<Task>)rows).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        foreach (var row in rows) await row; // rethrows the first failure
+        var buffer = request.RentBuffer(rowBytes * images.Count);
+        try
+        {
+            for (var i = 0; i < rows.Count; i++) (await rows[i]).AsSpan(0, rowBytes).CopyTo(buffer.AsSpan(i * rowBytes)); // rethrows the first failure
+        }
+        finally
+        {
+            foreach (var row in rows)
+            {
+                if (row.IsCompletedSuccessfully) ArrayPool<byte>.Shared.Return(row.Result);
+            }
+        }
         request.Inputs = [new RequestTensor(pipeline.InputName, pipeline.DataType, pipeline.Shape(images.Count), buffer.AsMemory(0, rowBytes * images.Count))];
         request.Rows = images.Count;
         preprocessDuration.Observe(time.GetElapsedTime(started).TotalSeconds);

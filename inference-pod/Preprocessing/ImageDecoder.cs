@@ -16,6 +16,8 @@ public static class ImageDecoder
     {
         var format = ImageFormats.Detect(data.Span)
             ?? throw InferenceError.BadRequest($"{what} is not a PNG or JPEG image (its first bytes are neither signature)");
+        if (format == ImageFormat.Jpeg && JpegStructure.FindProblem(data.Span) is { } problem)
+            throw InferenceError.BadRequest($"{what} has a corrupt JPEG header: {problem}");
         ImageInfo? info;
         try
         {

@@ -10,7 +10,6 @@ namespace Platform.InferencePod.Preprocessing;
 /// the model cannot take, naming the setting.
 /// </summary>
 public sealed record ImagePipeline(
-    int InputIndex,
     string InputName,
     int Height,
     int Width,
@@ -58,7 +57,7 @@ public sealed record ImagePipeline(
             throw Invalid($"{PodSettings.PreprocessingDataType} is {options.DataType} but input '{input.Name}' is {input.DataType.ToProtocolName()}");
         PreprocessingOptions.TryParseTriple(options.Mean, out var mean);
         PreprocessingOptions.TryParseTriple(options.Std, out var std);
-        return new ImagePipeline(0, input.Name, height, width, resize, layout, options.ChannelOrder == PodSettings.ChannelOrders.Bgr,
+        return new ImagePipeline(input.Name, height, width, resize, layout, options.ChannelOrder == PodSettings.ChannelOrders.Bgr,
             (float)options.Scale, mean, std, input.DataType, options.MaxPixels);
     }
 

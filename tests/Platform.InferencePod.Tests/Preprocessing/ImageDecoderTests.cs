@@ -25,7 +25,7 @@ public sealed class ImageDecoderTests
     [Fact]
     public void The_start_up_warm_up_images_decode_and_preprocess()
     {
-        DecodeWarmup.Run(new ImagePipeline(0, "input", 224, 224, 256, ImageLayout.Nchw, false, 1f / 255, [0, 0, 0], [1, 1, 1], Model.TensorDataType.Fp32, 100));
+        DecodeWarmup.Run(new ImagePipeline("input", 224, 224, 256, ImageLayout.Nchw, false, 1f / 255, [0, 0, 0], [1, 1, 1], Model.TensorDataType.Fp32, 100));
     }
 
     [Fact]
@@ -69,13 +69,42 @@ public sealed class ImageDecoderTests
         Assert.NotNull(name);
     }
 
+    public static TheoryData<string> TruncatedJpegHeaders => new()
+    {
+        // Each of these made the decoder spin forever before the marker walk refused them.
+        "FFD8FFE00010",
+        "FFD8FFE000104A46494600010100000100010071",
+        "FFD8FFE000104A464946000101000000",
+    };
+
+    [Theory]
+    [MemberData(nameof(TruncatedJpegHeaders))]
+    public async Task A_jpeg_truncated_inside_a_header_segment_is_refused_at_once(string hex)
+    {
+        var data = Convert.FromHexString(hex);
+        var decode = Task.Run(() => ImageDecoder.Decode(data, 1_000_000, "the image"));
+        var error = await Assert.ThrowsAsync<InferenceError>(() => decode.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(400, error.StatusCode);
+        Assert.Contains("corrupt JPEG header: it ends", error.Message);
+    }
+
+    [Fact]
+    public void The_jpeg_marker_walk_accepts_whole_headers_and_names_what_is_wrong()
+    {
+        Assert.Null(JpegStructure.FindProblem(TestImages.Jpeg(20, 10, seed: 11)));
+        Assert.Equal("it does not start with a JPEG start-of-image marker", JpegStructure.FindProblem([0xFF, 0xD9, 0xFF, 0xD8]));
+        Assert.Equal("it has no image data before its end", JpegStructure.FindProblem([0xFF, 0xD8, 0xFF, 0xD9]));
+        Assert.Equal("its image data comes before its frame header", JpegStructure.FindProblem([0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02]));
+        Assert.Equal("byte 2 should start a marker", JpegStructure.FindProblem([0xFF, 0xD8, 0x00, 0x00]));
+    }
+
     [Fact]
     public void Randomly_damaged_images_either_decode_or_are_refused_400_never_anything_else()
     {
         var png = TestImages.Png(24, 24, seed: 8);
         var jpeg = TestImages.Jpeg(24, 24, seed: 9);
         var random = new Random(10);
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < 2000; i++)
         {
             var data = (i % 2 == 0 ? png : jpeg).ToArray();
             for (var flips = random.Next(1, 6); flips > 0; flips--) data[random.Next(data.Length)] = (byte)random.Next(256);

@@ -9,7 +9,7 @@ public sealed class ImagePreprocessorTests
 {
     private static ImagePipeline Pipeline(int height, int width, int shorterSide, ImageLayout layout = ImageLayout.Nchw, bool bgr = false,
         float scale = 1f / 255, float[]? mean = null, float[]? std = null, TensorDataType type = TensorDataType.Fp32) =>
-        new(0, "input", height, width, shorterSide, layout, bgr, scale, mean ?? [0, 0, 0], std ?? [1, 1, 1], type, long.MaxValue);
+        new("input", height, width, shorterSide, layout, bgr, scale, mean ?? [0, 0, 0], std ?? [1, 1, 1], type, long.MaxValue);
 
     private static float[] Run(byte[] rgb, int width, int height, ImagePipeline pipeline)
     {
