@@ -1,11 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Platform.Contracts;
+using Platform.InferencePod.Gpu;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Configuration;
 
 /// <summary>All pod settings, bound from configuration and validated together at start-up.</summary>
 public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, QueueOptions Queue, WarmupOptions Warmup, ServerOptions Server)
 {
+    public RateLimitOptions RateLimits { get; init; } = new();
+    public GpuOptions Gpu { get; init; } = new();
+
     /// <summary>Binds and validates; throws <see cref="StartupException"/> with one line naming every bad setting.</summary>
     public static PodOptions Load(IConfiguration configuration)
     {
@@ -14,8 +19,14 @@ public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, Qu
             Bind<BatchingOptions>(configuration, PodSettings.BatchingSection),
             Bind<QueueOptions>(configuration, PodSettings.QueueSection),
             Bind<WarmupOptions>(configuration, PodSettings.WarmupSection),
-            Bind<ServerOptions>(configuration, PodSettings.ServerSection));
+            Bind<ServerOptions>(configuration, PodSettings.ServerSection))
+        {
+            RateLimits = Bind<RateLimitOptions>(configuration, PodSettings.RateLimitsSection),
+            Gpu = Bind<GpuOptions>(configuration, PodSettings.GpuSection),
+        };
         var errors = PodOptionsValidator.Validate(options.Model, options.Batching, options.Queue, options.Warmup, options.Server);
+        errors.AddRange(RateLimitOptionsValidator.Validate(options.RateLimits));
+        errors.AddRange(GpuOptionsValidator.Validate(options.Gpu));
         if (errors.Count > 0) throw new StartupException("invalid configuration: " + string.Join("; ", errors));
         return options;
     }

@@ -1,10 +1,13 @@
 using Platform.Contracts;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Gpu;
+using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
 using Platform.InferencePod.Protocol;
+using Platform.InferencePod.RateLimiting;
 using Prometheus;
 
 namespace Platform.InferencePod.Hosting;
@@ -28,6 +31,7 @@ public static class PodApp
             kestrel.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
         });
         // The host's shutdown budget covers the drain, plus a little for the server to close connections.
+        builder.AddPodGrpc(options);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.DrainTimeout + TimeSpan.FromSeconds(2));
 
         var model = ModelLoader.Load(options.Model);
@@ -44,13 +48,17 @@ public static class PodApp
         builder.Services.AddSingleton<InferenceScheduler>();
         builder.Services.AddSingleton<PodState>();
         builder.Services.AddSingleton<MetadataDocuments>();
+        builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<InferHandler>();
+        builder.Services.AddPodRateLimiting();
+        builder.Services.AddPodGpu();
         builder.Services.AddHostedService<PodLifecycleService>();
 
         var app = builder.Build();
         var scheduler = app.Services.GetRequiredService<InferenceScheduler>();
         registry.AddBeforeCollectCallback(() => metrics.QueueDepth.Set(scheduler.Queue.Count));
         app.MapV2();
+        app.MapPodGrpc();
         app.MapMetrics(PodMetrics.Path, registry);
         app.Logger.LogInformation("Serving model '{Model}' version {Version} from {Path}: inputs {Inputs}, batching {Batching} (max {MaxBatch}), {Instances} instance(s), provider {Provider}",
             model.Metadata.Name, model.Metadata.Version, options.Model.Path,

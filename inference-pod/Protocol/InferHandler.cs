@@ -4,6 +4,7 @@ using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Protocol;
 
@@ -12,11 +13,10 @@ namespace Platform.InferencePod.Protocol;
 /// with 429/503), await the batch, encode. A request that passes its deadline or whose client
 /// disconnects while queued is taken out of the queue before compute.
 /// </summary>
-public sealed class InferHandler(InferenceScheduler scheduler, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
+public sealed class InferHandler(InferenceScheduler scheduler, Admission admission, HttpRateLimiting rateLimiting, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
 {
-    private static readonly InferenceError ClientGone = new(499, "client disconnected", PodMetrics.Reasons.ClientDisconnected);
-    private static readonly InferenceError Draining = new(StatusCodes.Status503ServiceUnavailable,
-        "the server is shutting down and admits no new requests; retry on another replica", PodMetrics.Reasons.Draining);
+    private static readonly InferenceError ClientGone = Admission.ClientGone;
+    private static readonly InferenceError Draining = Admission.Draining;
 
     public async Task HandleAsync(HttpContext context, string model, string? version)
     {
@@ -31,6 +31,7 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
             if (state.Draining) throw Draining;
             if (!state.WarmedUp && !warmup)
                 throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            if (!warmup) rateLimiting.Acquire(context);
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
             RequestDecoder.Decode(body.AsMemory(0, length), JsonLength(context.Request, length), scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
@@ -68,40 +69,9 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
 
     private async Task<int> ScheduleAndRespondAsync(HttpContext context, InferenceRequest request, long arrival)
     {
-        var item = scheduler.CreateWorkItem(request, arrival);
-        switch (scheduler.TrySubmit(item))
-        {
-            case AdmitResult.Full:
-                throw new InferenceError(StatusCodes.Status429TooManyRequests,
-                    $"the queue is full ({scheduler.Queue.Capacity} requests); retry later", PodMetrics.Reasons.QueueFull);
-            case AdmitResult.Closed:
-                throw Draining;
-        }
-        metrics.InFlight.Inc();
-        try
-        {
-            OutputTensor[] outputs;
-            var remaining = time.GetElapsedTime(time.GetTimestamp(), item.DeadlineTimestamp);
-            using (var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time))
-            using (deadline.Token.UnsafeRegister(static s => { var (sc, it) = ((InferenceScheduler, WorkItem))s!; sc.TryCancel(it, sc.DeadlineExceeded(it)); }, (scheduler, item)))
-            using (context.RequestAborted.UnsafeRegister(static s => { var (sc, it) = ((InferenceScheduler, WorkItem))s!; sc.TryCancel(it, ClientGone); }, (scheduler, item)))
-            {
-                outputs = await item.Completion;
-            }
-            try
-            {
-                await ResponseEncoder.WriteAsync(context.Response, scheduler.Metadata, request, outputs, context.RequestAborted);
-            }
-            finally
-            {
-                foreach (var output in outputs) output.Release();
-            }
-            return StatusCodes.Status200OK;
-        }
-        finally
-        {
-            metrics.InFlight.Dec();
-        }
+        using var outputs = await admission.RunAsync(request, arrival, context.RequestAborted);
+        await ResponseEncoder.WriteAsync(context.Response, scheduler.Metadata, request, outputs.Tensors, context.RequestAborted);
+        return StatusCodes.Status200OK;
     }
 
     private async Task<int> RefuseAsync(HttpContext context, bool warmup, InferenceError error)
@@ -109,11 +79,11 @@ public sealed class InferHandler(InferenceScheduler scheduler, PodState state, P
         if (error.RejectionReason is { } reason && !warmup) metrics.CountRejection(reason);
         if (ReferenceEquals(error, ClientGone) || context.RequestAborted.IsCancellationRequested) return error.StatusCode;
         if (error.StatusCode >= 500) logger.LogWarning("Inference request answered {Status}: {Message}", error.StatusCode, error.Message);
-        int? retryAfter = error.StatusCode switch
+        var retryAfter = error.RetryAfterSeconds ?? error.StatusCode switch
         {
             StatusCodes.Status429TooManyRequests => scheduler.EstimateRetryAfterSeconds(),
             StatusCodes.Status503ServiceUnavailable => 1,
-            _ => null,
+            _ => (int?)null,
         };
         try
         {

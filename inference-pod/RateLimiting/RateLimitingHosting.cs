@@ -1,0 +1,6 @@
+namespace Platform.InferencePod.RateLimiting;
+
+public static class RateLimitingHosting
+{
+    public static void AddPodRateLimiting(this IServiceCollection services) => services.AddSingleton<HttpRateLimiting>();
+}
