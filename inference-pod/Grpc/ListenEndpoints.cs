@@ -41,11 +41,9 @@ public sealed class ListenEndpoints
         var ports = configuration[WebHostDefaults.HttpPortsKey];
         if (!string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey]) && string.IsNullOrWhiteSpace(urls))
             throw new StartupException($"{WebHostDefaults.HttpsPortsKey} is set but the pod serves plain HTTP; terminate TLS in front of it");
-        var texts = !string.IsNullOrWhiteSpace(urls)
-            ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : !string.IsNullOrWhiteSpace(ports)
-                ? ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}").ToArray()
-                : [DefaultUrl];
+        var texts = Split(urls);
+        if (texts.Length == 0) texts = Split(ports).Select(p => $"http://*:{p}").ToArray();
+        if (texts.Length == 0) texts = [DefaultUrl];
         var rest = new List<BindingAddress>(texts.Length);
         foreach (var text in texts)
         {
@@ -119,6 +117,8 @@ public sealed class ListenEndpoints
             kestrel.ListenAnyIP(port, configure);
         }
     }
+
+    private static string[] Split(string? list) => (list ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static bool IsLocalhost(string host) => host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
     private static string Unbracket(string host) => host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;

@@ -15,6 +15,7 @@ namespace Platform.InferencePod.Grpc;
 /// takes the same path as REST: readiness and drain checks, the client's quota, the shared
 /// validation, the admission queue with its deadline (the call's deadline can only shorten it)
 /// and priority, the batcher; errors map to gRPC status codes in <see cref="GrpcErrors"/>.
+/// Bound to its routes by <see cref="V2GrpcMethodProvider"/>.
 /// </summary>
 public sealed class V2GrpcService(
     InferenceScheduler scheduler,
@@ -23,33 +24,33 @@ public sealed class V2GrpcService(
     PodState state,
     PodMetricSet metrics,
     TimeProvider time,
-    ILogger<V2GrpcService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
+    ILogger<V2GrpcService> logger)
 {
     private readonly ModelMetadataResponse _modelMetadata = ModelMetadataOf(scheduler.Metadata);
     private readonly ServerMetadataResponse _serverMetadata = new() { Name = MetadataDocuments.ServerName, Version = MetadataDocuments.ServerVersion, Extensions = { MetadataDocuments.Extensions } };
 
-    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+    public Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+    public Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerReadyResponse { Ready = state.IsReady });
 
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    public Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
     {
         EnsureServed(request.Name, request.Version);
         return Task.FromResult(new ModelReadyResponse { Ready = state.IsReady });
     }
 
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+    public Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
         Task.FromResult(_serverMetadata);
 
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    public Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
         EnsureServed(request.Name, request.Version);
         return Task.FromResult(_modelMetadata);
     }
 
-    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest message, ServerCallContext context)
+    public async Task<ModelInferResponse> ModelInfer(ModelInferRequest message, ServerCallContext context)
     {
         var arrival = time.GetTimestamp();
         using var request = new InferenceRequest();

@@ -161,6 +161,16 @@ public sealed class GrpcInferenceTests(MlpPodFixture fixture) : IClassFixture<Ml
     }
 
     [Fact]
+    public async Task Bytes_that_are_not_a_protobuf_message_are_invalid_argument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            Pod.GrpcChannel.CreateCallInvoker().AsyncUnaryCall(GrpcRequests.ModelInferBytes, null, new CallOptions(), [0x0A, 0xFF, 0xFF, 0xFF]).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("the request is not a valid inference.ModelInferRequest message: ", error.Status.Detail);
+        Assert.True((await Pod.Grpc.ServerLiveAsync(new ServerLiveRequest())).Live);
+    }
+
+    [Fact]
     public async Task An_unknown_model_in_an_infer_call_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Pod.Grpc.ModelInferAsync(GrpcRequests.Raw("resnet", "input", [1, 64], new float[64])).ResponseAsync);

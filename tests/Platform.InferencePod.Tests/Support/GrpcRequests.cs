@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using Grpc.Core;
 using Platform.InferencePod.Grpc.V2;
 
 namespace Platform.InferencePod.Tests.Support;
@@ -7,6 +8,11 @@ namespace Platform.InferencePod.Tests.Support;
 /// <summary>Builds V2 gRPC inference requests for the tests, raw and typed.</summary>
 public static class GrpcRequests
 {
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    /// <summary>ModelInfer with any bytes as the request message, to send what a generated client cannot.</summary>
+    public static readonly Method<byte[], byte[]> ModelInferBytes = new(MethodType.Unary, "inference.GRPCInferenceService", "ModelInfer", Bytes, Bytes);
+
     public static ModelInferRequest Raw(string model, string input, long[] shape, float[] data, string datatype = "FP32")
     {
         var request = new ModelInferRequest { ModelName = model, Id = "g-1" };
