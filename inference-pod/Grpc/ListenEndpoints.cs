@@ -31,6 +31,15 @@ public sealed class ListenEndpoints
     /// <summary>The gRPC port actually bound, once the server has started.</summary>
     public int BoundGrpcPort => _grpc?.IPEndPoint?.Port ?? throw new InvalidOperationException("the gRPC endpoint is not bound yet");
 
+    /// <summary>Where the pod itself reaches its gRPC endpoint once started (loopback when it listens on every interface).</summary>
+    public Uri? GrpcLoopbackAddress => _grpc?.IPEndPoint is { } endpoint
+        ? new Uri($"http://{LoopbackFor(endpoint.Address)}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}")
+        : null;
+
+    private static string LoopbackFor(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
+        : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
     /// <summary>
     /// Reads the REST addresses from configuration ("urls", else "http_ports", else Kestrel's
     /// default) and checks them with the gRPC port; throws <see cref="StartupException"/> on a conflict.

@@ -54,13 +54,14 @@ public sealed class V2GrpcService(
     {
         var arrival = time.GetTimestamp();
         using var request = new InferenceRequest();
+        var warmup = IsWarmupCall(context);
         try
         {
             ModelRoutes.EnsureServed(scheduler.Metadata, message.ModelName, Version(message.ModelVersion));
             if (state.Draining) throw Admission.Draining;
-            if (!state.WarmedUp)
+            if (!state.WarmedUp && !warmup)
                 throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{message.ModelName}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
-            rateLimiting.Acquire(context.GetHttpContext());
+            if (!warmup) rateLimiting.Acquire(context.GetHttpContext());
             var rawInputs = GrpcRequestDecoder.Decode(message, scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
             ApplyDeadline(context.Deadline, request);
             ModelInferResponse response;
@@ -68,30 +69,39 @@ public sealed class V2GrpcService(
             {
                 response = GrpcResponseEncoder.Encode(scheduler.Metadata, request, outputs.Tensors, rawInputs);
             }
-            metrics.CountResponse(StatusCodes.Status200OK);
-            metrics.RequestDuration.Observe(time.GetElapsedTime(arrival).TotalSeconds);
+            if (!warmup)
+            {
+                metrics.CountResponse(StatusCodes.Status200OK);
+                metrics.RequestDuration.Observe(time.GetElapsedTime(arrival).TotalSeconds);
+            }
             return response;
         }
         catch (InferenceError error)
         {
-            throw Refuse(CallDeadlinePassed(error, context) ? DeadlinePassed(arrival) : error);
+            throw Refuse(CallDeadlinePassed(error, context) ? DeadlinePassed(arrival) : error, warmup);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            throw Refuse(CallDeadlinePassed(Admission.ClientGone, context) ? DeadlinePassed(arrival) : Admission.ClientGone);
+            throw Refuse(CallDeadlinePassed(Admission.ClientGone, context) ? DeadlinePassed(arrival) : Admission.ClientGone, warmup);
         }
         catch (Exception e)
         {
             // A defect, not a client error: answer with a status and keep serving.
             logger.LogError(e, "gRPC inference request failed unexpectedly");
-            throw Refuse(new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"));
+            throw Refuse(new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"), warmup);
         }
     }
 
-    private RpcException Refuse(InferenceError error)
+    private bool IsWarmupCall(ServerCallContext context) =>
+        context.RequestHeaders.GetValue(HttpWarmup.TokenHeader.ToLowerInvariant()) is { } token && token == state.WarmupToken;
+
+    private RpcException Refuse(InferenceError error, bool warmup)
     {
-        if (error.RejectionReason is { } reason) metrics.CountRejection(reason);
-        metrics.CountResponse(error.StatusCode);
+        if (!warmup)
+        {
+            if (error.RejectionReason is { } reason) metrics.CountRejection(reason);
+            metrics.CountResponse(error.StatusCode);
+        }
         if (error.StatusCode >= 500 && !ReferenceEquals(error, Admission.ClientGone))
             logger.LogWarning("gRPC inference request answered {Status}: {Message}", error.StatusCode, error.Message);
         var retryAfter = error.RetryAfterSeconds ?? error.StatusCode switch
