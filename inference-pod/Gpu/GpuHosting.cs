@@ -1,8 +1,8 @@
 namespace Platform.InferencePod.Gpu;
 
+/// <summary>Registers the GPU watch: NVML sampling and metrics, and the batch loops' memory gate.</summary>
 public static class GpuHosting
 {
-    /// <summary>The NVML monitor (sampling, metrics, the memory source) and the batch loops' memory gate.</summary>
     public static void AddPodGpu(this IServiceCollection services)
     {
         services.AddSingleton<GpuMonitor>();

@@ -30,8 +30,8 @@ public static class PodApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
         });
-        // The host's shutdown budget covers the drain, plus a little for the server to close connections.
         builder.AddPodGrpc(options);
+        // The host's shutdown budget covers the drain, plus a little for the server to close connections.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.DrainTimeout + TimeSpan.FromSeconds(2));
 
         var model = ModelLoader.Load(options.Model);
