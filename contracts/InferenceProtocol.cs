@@ -31,4 +31,12 @@ public static class InferenceProtocol
     public const string BinaryDataParameter = "binary_data";
     /// <summary>Tensor parameter: byte length of this tensor's binary data.</summary>
     public const string BinaryDataSizeParameter = "binary_data_size";
+
+    /// <summary>The V2 gRPC service (package "inference" of grpc_predict_v2.proto).</summary>
+    public const string GrpcServiceName = "inference.GRPCInferenceService";
+
+    /// <summary>Response header of a quota policy (draft-ietf-httpapi-ratelimit-headers).</summary>
+    public const string RateLimitPolicyHeader = "RateLimit-Policy";
+    /// <summary>Response header of the current service limit (draft-ietf-httpapi-ratelimit-headers).</summary>
+    public const string RateLimitHeader = "RateLimit";
 }

@@ -28,6 +28,12 @@ public static class PodMetrics
     public const string Rejections = "platform_inference_rejections_total";
     /// <summary>1 when the model is loaded and warmed up, else 0 (gauge).</summary>
     public const string ModelReady = "platform_model_ready";
+    /// <summary>Free memory of a GPU as NVML reports it (gauge, bytes, label <see cref="GpuLabel"/>); absent on nodes without NVML.</summary>
+    public const string GpuMemoryFree = "platform_gpu_memory_free_bytes";
+    /// <summary>Total memory of a GPU (gauge, bytes, label <see cref="GpuLabel"/>).</summary>
+    public const string GpuMemoryTotal = "platform_gpu_memory_total_bytes";
+    /// <summary>Fraction of the last sample period a GPU was busy, 0 to 1 (gauge, label <see cref="GpuLabel"/>).</summary>
+    public const string GpuUtilization = "platform_gpu_utilization_ratio";
 
     /// <summary>Response cache lookups and failed cache operations, by result (counter).</summary>
     public const string CacheRequests = "platform_inference_cache_requests_total";
@@ -64,6 +70,8 @@ public static class PodMetrics
         public const string Failed = "failed";
         public const string Cancelled = "cancelled";
     }
+    /// <summary>Index of the GPU as NVML numbers it.</summary>
+    public const string GpuLabel = "gpu";
 
     /// <summary>Values of <see cref="ReasonLabel"/>.</summary>
     public static class Reasons
@@ -74,6 +82,8 @@ public static class PodMetrics
         public const string BadRequest = "bad_request";
         public const string ClientDisconnected = "client_disconnected";
         public const string NotReady = "not_ready";
+        /// <summary>The client used up its quota (RateLimits); refused before admission.</summary>
+        public const string RateLimited = "rate_limited";
     }
 
     /// <summary>

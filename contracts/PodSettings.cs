@@ -15,6 +15,8 @@ public static class PodSettings
     public const string PostprocessingSection = "Postprocessing";
     public const string CacheSection = "Cache";
     public const string JobsSection = "Jobs";
+    public const string RateLimitsSection = "RateLimits";
+    public const string GpuSection = "Gpu";
 
     public const string ModelPath = "Model:Path";
     public const string ModelName = "Model:Name";
@@ -37,6 +39,22 @@ public static class PodSettings
 
     public const string ServerDrainTimeoutSeconds = "Server:DrainTimeoutSeconds";
     public const string ServerMaxRequestBodyBytes = "Server:MaxRequestBodyBytes";
+    /// <summary>Port of the V2 gRPC endpoint (HTTP/2 cleartext); 0 lets the system choose one.</summary>
+    public const string ServerGrpcPort = "Server:GrpcPort";
+
+    /// <summary>Per-client quotas, e.g. "2/s, 5/min, 100/h"; empty turns rate limiting off.</summary>
+    public const string RateLimitsLimits = "RateLimits:Limits";
+    /// <summary>Header whose value identifies a client; empty keys clients by address only.</summary>
+    public const string RateLimitsApiKeyHeader = "RateLimits:ApiKeyHeader";
+    /// <summary>Header a trusted proxy sets with the client address (e.g. X-Forwarded-For); empty uses the connection's address.</summary>
+    public const string RateLimitsForwardedHeader = "RateLimits:ForwardedHeader";
+    /// <summary>Most clients whose quota state is kept; beyond it the least recently seen is forgotten.</summary>
+    public const string RateLimitsMaxClients = "RateLimits:MaxClients";
+
+    /// <summary>Batches wait while the serving GPU has less free memory than this (bytes); 0 turns the check off.</summary>
+    public const string GpuMinFreeMemoryBytes = "Gpu:MinFreeMemoryBytes";
+    /// <summary>How often GPU memory and utilization are read through NVML.</summary>
+    public const string GpuSampleIntervalMs = "Gpu:SampleIntervalMs";
 
     public const string PreprocessingEnabled = "Preprocessing:Enabled";
     public const string PreprocessingInput = "Preprocessing:Input";
@@ -94,6 +112,9 @@ public static class PodSettings
 
     /// <summary>Port the pod listens on inside a container.</summary>
     public const int DefaultHttpPort = 8080;
+
+    /// <summary>Port of the V2 gRPC endpoint inside a container.</summary>
+    public const int DefaultGrpcPort = 8081;
 
     /// <summary>The execution provider values of <see cref="ModelExecutionProvider"/>.</summary>
     public static class ExecutionProviders

@@ -1,4 +1,5 @@
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Gpu;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
 using Platform.InferencePod.Protocol;
@@ -15,7 +16,9 @@ namespace Platform.InferencePod.Batching;
 public sealed class InferenceScheduler
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(250);
-    private readonly LoadedModel _model;
+    private readonly ModelMetadata _metadata;
+    private readonly IReadOnlyList<IBatchRunner> _runners;
+    private readonly GpuMemoryGate _memoryGate;
     private readonly PodOptions _options;
     private readonly PodMetricSet _metrics;
     private readonly TimeProvider _time;
@@ -28,20 +31,28 @@ public sealed class InferenceScheduler
     private int _loopsRunning;
     private double _secondsPerRow = 0.001;
 
-    public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger)
+    public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger, GpuMemoryGate memoryGate)
+        : this(model.Metadata, model.Instances, options, metrics, time, logger, memoryGate)
     {
-        _model = model;
+    }
+
+    /// <summary>A scheduler over any batch runners (the model's instances, or stand-ins in tests).</summary>
+    internal InferenceScheduler(ModelMetadata metadata, IReadOnlyList<IBatchRunner> runners, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger logger, GpuMemoryGate memoryGate)
+    {
+        _metadata = metadata;
+        _runners = runners;
+        _memoryGate = memoryGate;
         _options = options;
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _maxBatchSize = model.Metadata.SupportsBatching ? options.Batching.MaxBatchSize : 1;
+        _maxBatchSize = metadata.SupportsBatching ? options.Batching.MaxBatchSize : 1;
         _maxQueueDelayTicks = (long)(options.Batching.MaxQueueDelay.TotalSeconds * time.TimestampFrequency);
-        Queue = new AdmissionQueue(options.Queue.Capacity, options.Queue.PriorityLevels, model.Instances.Count);
+        Queue = new AdmissionQueue(options.Queue.Capacity, options.Queue.PriorityLevels, runners.Count);
     }
 
     public AdmissionQueue Queue { get; }
-    public ModelMetadata Metadata => _model.Metadata;
+    public ModelMetadata Metadata => _metadata;
     /// <summary>Rows one run may stack (1 for a model without a dynamic batch axis).</summary>
     public int MaxBatchSize => _maxBatchSize;
     /// <summary>Completes when every instance has run its warm-up; faults when a warm-up run fails.</summary>
@@ -51,9 +62,9 @@ public sealed class InferenceScheduler
 
     public void Start()
     {
-        _loopsWarming = _model.Instances.Count;
-        _loopsRunning = _model.Instances.Count;
-        foreach (var instance in _model.Instances)
+        _loopsWarming = _runners.Count;
+        _loopsRunning = _runners.Count;
+        foreach (var instance in _runners)
         {
             var thread = new Thread(() => RunLoop(instance)) { IsBackground = true, Name = $"batch-loop-{instance.Index}" };
             thread.Start();
@@ -88,7 +99,7 @@ public sealed class InferenceScheduler
 
     /// <summary>How long the queued rows take to compute at the recently measured cost per row.</summary>
     public TimeSpan EstimateBacklog() =>
-        TimeSpan.FromSeconds(Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _model.Instances.Count);
+        TimeSpan.FromSeconds(Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _runners.Count);
 
     /// <summary>
     /// Whether a request could still finish by its deadline behind the current backlog. A request
@@ -102,7 +113,7 @@ public sealed class InferenceScheduler
     /// <summary>Stops admission; queued requests are still computed.</summary>
     public void BeginDrain() => Queue.Close();
 
-    private void RunLoop(ModelInstance instance)
+    private void RunLoop(IBatchRunner instance)
     {
         try
         {
@@ -115,14 +126,14 @@ public sealed class InferenceScheduler
         }
     }
 
-    private bool WarmUp(ModelInstance instance)
+    private bool WarmUp(IBatchRunner instance)
     {
         try
         {
             var sizes = _options.Warmup.ResolveBatchSizes(_maxBatchSize).Where(s => s <= _maxBatchSize).DefaultIfEmpty(1).Distinct();
             foreach (var size in sizes)
             {
-                var batch = SyntheticRequests.Batch(_model.Metadata, size);
+                var batch = SyntheticRequests.Batch(_metadata, size);
                 for (var i = 0; i < _options.Warmup.Iterations; i++)
                 {
                     foreach (var outputs in instance.Run(batch))
@@ -137,12 +148,12 @@ public sealed class InferenceScheduler
         }
         catch (Exception e)
         {
-            _warmedUp.TrySetException(new StartupException($"warm-up of model '{_model.Metadata.Name}' failed: {e.Message.Split('\n')[0]}", e));
+            _warmedUp.TrySetException(new StartupException($"warm-up of model '{_metadata.Name}' failed: {e.Message.Split('\n')[0]}", e));
             return false;
         }
     }
 
-    private void ServeLoop(ModelInstance instance)
+    private void ServeLoop(IBatchRunner instance)
     {
         var batch = new List<WorkItem>(_maxBatchSize);
         var expired = new List<WorkItem>();
@@ -167,6 +178,12 @@ public sealed class InferenceScheduler
                 Queue.WaitForWork(_time.GetElapsedTime(now, decision.WaitUntilTimestamp));
                 continue;
             }
+            if (_memoryGate.ShouldHoldBatches())
+            {
+                // Too little GPU memory to start a run: the requests stay queued, deadlines still apply.
+                Queue.WaitForWork(_memoryGate.RecheckInterval);
+                continue;
+            }
             Queue.Collect(now, _maxBatchSize, batch, expired);
             FailExpired(expired);
             if (batch.Count == 0) continue;
@@ -177,7 +194,7 @@ public sealed class InferenceScheduler
         }
     }
 
-    private int Execute(ModelInstance instance, List<WorkItem> batch)
+    private int Execute(IBatchRunner instance, List<WorkItem> batch)
     {
         var start = _time.GetTimestamp();
         var rows = 0;
@@ -186,17 +203,7 @@ public sealed class InferenceScheduler
             rows += item.Rows;
             _metrics.QueueWait.Observe(_time.GetElapsedTime(item.EnqueuedTimestamp, start).TotalSeconds);
         }
-        try
-        {
-            var outputs = instance.Run(batch);
-            for (var i = 0; i < batch.Count; i++) batch[i].Complete(outputs[i]);
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Model run over a batch of {Rows} rows failed", rows);
-            var error = new InferenceError(StatusCodes.Status500InternalServerError, $"model run failed: {e.Message.Split('\n')[0]}");
-            foreach (var item in batch) item.Fail(error);
-        }
+        OutOfMemorySplitter.Run(instance, batch, _logger);
         var elapsed = _time.GetElapsedTime(start).TotalSeconds;
         _metrics.ComputeDuration.Observe(elapsed);
         _metrics.BatchSize.Observe(rows);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Platform.Contracts;
+using Platform.InferencePod.Gpu;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Configuration;
 
@@ -10,6 +12,8 @@ public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, Qu
     public PostprocessingOptions Postprocessing { get; init; } = new();
     public CacheOptions Cache { get; init; } = new();
     public JobsOptions Jobs { get; init; } = new();
+    public RateLimitOptions RateLimits { get; init; } = new();
+    public GpuOptions Gpu { get; init; } = new();
 
     /// <summary>Binds and validates; throws <see cref="StartupException"/> with one line naming every bad setting.</summary>
     public static PodOptions Load(IConfiguration configuration)
@@ -25,9 +29,13 @@ public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, Qu
             Postprocessing = Bind<PostprocessingOptions>(configuration, PodSettings.PostprocessingSection),
             Cache = Bind<CacheOptions>(configuration, PodSettings.CacheSection),
             Jobs = Bind<JobsOptions>(configuration, PodSettings.JobsSection),
+            RateLimits = Bind<RateLimitOptions>(configuration, PodSettings.RateLimitsSection),
+            Gpu = Bind<GpuOptions>(configuration, PodSettings.GpuSection),
         };
         var errors = PodOptionsValidator.Validate(options.Model, options.Batching, options.Queue, options.Warmup, options.Server);
         errors.AddRange(FeatureOptionsValidator.Validate(options.Preprocessing, options.Postprocessing, options.Cache, options.Jobs));
+        errors.AddRange(RateLimitOptionsValidator.Validate(options.RateLimits));
+        errors.AddRange(GpuOptionsValidator.Validate(options.Gpu));
         if (errors.Count > 0) throw new StartupException("invalid configuration: " + string.Join("; ", errors));
         return options;
     }

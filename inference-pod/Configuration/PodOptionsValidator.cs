@@ -42,6 +42,7 @@ public static class PodOptionsValidator
 
         Range(errors, PodSettings.ServerDrainTimeoutSeconds, server.DrainTimeoutSeconds, 0, 3600);
         Range(errors, PodSettings.ServerMaxRequestBodyBytes, server.MaxRequestBodyBytes, 1024, 1L << 30);
+        Range(errors, PodSettings.ServerGrpcPort, server.GrpcPort, 0, 65535);
         return errors;
     }
 

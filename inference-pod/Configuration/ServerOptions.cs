@@ -7,6 +7,8 @@ public sealed class ServerOptions
     public double DrainTimeoutSeconds { get; set; } = 30;
     /// <summary>Largest request body accepted; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>Port of the V2 gRPC endpoint (HTTP/2 cleartext), beside the REST port; 0 lets the system choose.</summary>
+    public int GrpcPort { get; set; } = Platform.Contracts.PodSettings.DefaultGrpcPort;
 
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(DrainTimeoutSeconds);
 }

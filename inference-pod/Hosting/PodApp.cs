@@ -3,11 +3,14 @@ using Platform.InferencePod.Batching;
 using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Jobs;
+using Platform.InferencePod.Gpu;
+using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
 using Platform.InferencePod.Preprocessing;
 using Platform.InferencePod.Protocol;
+using Platform.InferencePod.RateLimiting;
 using Prometheus;
 
 namespace Platform.InferencePod.Hosting;
@@ -30,6 +33,7 @@ public static class PodApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
         });
+        builder.AddPodGrpc(options);
         // The host's shutdown budget covers the drain, plus a little for the server to close connections.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.DrainTimeout + TimeSpan.FromSeconds(2));
 
@@ -53,6 +57,10 @@ public static class PodApp
         builder.Services.AddSingleton<InferHandler>();
         builder.Services.AddImageClassification(options, model.Metadata);
         builder.Services.AddInferenceJobs(options.Jobs);
+        builder.Services.AddSingleton<Admission>();
+        builder.Services.AddSingleton<InferHandler>();
+        builder.Services.AddPodRateLimiting();
+        builder.Services.AddPodGpu();
         builder.Services.AddHostedService<PodLifecycleService>();
 
         var app = builder.Build();
@@ -61,6 +69,7 @@ public static class PodApp
         app.MapV2();
         app.MapImageClassification();
         app.MapInferenceJobs();
+        app.MapPodGrpc();
         app.MapMetrics(PodMetrics.Path, registry);
         app.Logger.LogInformation("Serving model '{Model}' version {Version} from {Path}: inputs {Inputs}, batching {Batching} (max {MaxBatch}), {Instances} instance(s), provider {Provider}",
             model.Metadata.Name, model.Metadata.Version, options.Model.Path,

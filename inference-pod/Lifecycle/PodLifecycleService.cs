@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Grpc;
 
 namespace Platform.InferencePod.Lifecycle;
 
@@ -15,6 +16,7 @@ public sealed class PodLifecycleService(
     PodOptions options,
     TimeProvider time,
     IServer server,
+    ListenEndpoints grpcEndpoints,
     IHostApplicationLifetime lifetime,
     ILogger<PodLifecycleService> logger) : IHostedService
 {
@@ -37,6 +39,7 @@ public sealed class PodLifecycleService(
             var bodies = await ProtocolWarmup.RunAsync(scheduler, time, _stopping.Token);
             await WhenStartedAsync();
             await HttpWarmup.RunAsync(server, state, scheduler.Metadata.Name, bodies, logger, _stopping.Token);
+            await GrpcWarmup.RunAsync(grpcEndpoints, state, scheduler.Metadata, logger, _stopping.Token);
             state.MarkWarmedUp();
             logger.LogInformation("Model '{Model}' warmed up in {Seconds:F2} s; ready", scheduler.Metadata.Name, time.GetElapsedTime(started).TotalSeconds);
         }

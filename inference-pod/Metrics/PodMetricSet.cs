@@ -33,7 +33,7 @@ public sealed class PodMetricSet
             new HistogramConfiguration { Buckets = PodMetrics.BatchSizeBuckets, LabelNames = modelLabel }).WithLabels(model);
         _requests = factory.CreateCounter(PodMetrics.Requests, "Inference requests answered, by HTTP status code.", [PodMetrics.ModelLabel, PodMetrics.CodeLabel]);
         _rejections = factory.CreateCounter(PodMetrics.Rejections, "Requests refused or dropped before compute, by reason.", [PodMetrics.ModelLabel, PodMetrics.ReasonLabel]);
-        foreach (var reason in new[] { PodMetrics.Reasons.QueueFull, PodMetrics.Reasons.Deadline, PodMetrics.Reasons.Draining, PodMetrics.Reasons.BadRequest, PodMetrics.Reasons.ClientDisconnected, PodMetrics.Reasons.NotReady })
+        foreach (var reason in new[] { PodMetrics.Reasons.QueueFull, PodMetrics.Reasons.Deadline, PodMetrics.Reasons.Draining, PodMetrics.Reasons.BadRequest, PodMetrics.Reasons.ClientDisconnected, PodMetrics.Reasons.NotReady, PodMetrics.Reasons.RateLimited })
         {
             _rejectionsByReason[reason] = _rejections.WithLabels(model, reason);
         }

@@ -11,7 +11,7 @@ namespace Platform.InferencePod.Model;
 /// stacks a batch's requests along axis 0, runs once, and splits the outputs back per request.
 /// Used by one batch loop at a time.
 /// </summary>
-public sealed class ModelInstance : IDisposable
+public sealed class ModelInstance : IBatchRunner, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();

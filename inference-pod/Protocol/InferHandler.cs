@@ -5,6 +5,7 @@ using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Protocol;
 
@@ -13,7 +14,7 @@ namespace Platform.InferencePod.Protocol;
 /// with 429/503), await the batch, encode. A request that passes its deadline or whose client
 /// disconnects while queued is taken out of the queue before compute.
 /// </summary>
-public sealed class InferHandler(InferenceScheduler scheduler, CachedInference inference, Refusal refusal, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
+public sealed class InferHandler(InferenceScheduler scheduler, CachedInference inference, Refusal refusal, HttpRateLimiting rateLimiting, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
 {
     private static readonly InferenceError ClientGone = ScheduledRun.ClientGone;
     private static readonly InferenceError Draining = ScheduledRun.Draining;
@@ -31,6 +32,8 @@ public sealed class InferHandler(InferenceScheduler scheduler, CachedInference i
             if (state.Draining) throw Draining;
             if (!state.WarmedUp && !warmup)
                 throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            // A client over its rate limit is refused before it can take a queue slot.
+            if (!warmup) rateLimiting.Acquire(context);
             // Fast refusal: a full queue answers before the body is read or decoded, so overload
             // costs the pod almost nothing per refused request. TrySubmit below stays the authority.
             // (Not with a response cache: a full queue must not stop a cached answer.)

@@ -9,6 +9,8 @@ public sealed class InferenceError(int statusCode, string message, string? rejec
     public int StatusCode { get; } = statusCode;
     /// <summary>The rejection reason label when this error refused the request before compute.</summary>
     public string? RejectionReason { get; } = rejectionReason;
+    /// <summary>Seconds the client should wait before retrying, when the error knows better than the queue's estimate.</summary>
+    public int? RetryAfterSeconds { get; init; }
 
     public static InferenceError BadRequest(string message) => new(StatusCodes.Status400BadRequest, message, Platform.Contracts.PodMetrics.Reasons.BadRequest);
     public static InferenceError NotFound(string message) => new(StatusCodes.Status404NotFound, message);

@@ -7,15 +7,19 @@ namespace Platform.InferencePod.Protocol;
 public sealed class MetadataDocuments
 {
     public const string ServerName = "platform-inference-pod";
+    public const string ModelPlatform = "onnxruntime_onnx";
+    /// <summary>The protocol extensions the server supports.</summary>
+    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data"];
+    public static string ServerVersion => typeof(MetadataDocuments).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public MetadataDocuments(ModelMetadata model)
     {
         Server = Encode(writer =>
         {
             writer.WriteString("name"u8, ServerName);
-            writer.WriteString("version"u8, typeof(MetadataDocuments).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+            writer.WriteString("version"u8, ServerVersion);
             writer.WriteStartArray("extensions"u8);
-            writer.WriteStringValue("binary_tensor_data"u8);
+            foreach (var extension in Extensions) writer.WriteStringValue(extension);
             writer.WriteEndArray();
         });
         Model = Encode(writer =>
@@ -24,7 +28,7 @@ public sealed class MetadataDocuments
             writer.WriteStartArray("versions"u8);
             writer.WriteStringValue(model.Version);
             writer.WriteEndArray();
-            writer.WriteString("platform"u8, "onnxruntime_onnx");
+            writer.WriteString("platform"u8, ModelPlatform);
             WriteTensors(writer, "inputs", model.Inputs);
             WriteTensors(writer, "outputs", model.Outputs);
         });

@@ -34,7 +34,7 @@ public sealed class Refusal(InferenceScheduler scheduler, PodMetricSet metrics, 
         if (error.RejectionReason is { } reason && countRejection) metrics.CountRejection(reason);
         if (ReferenceEquals(error, ScheduledRun.ClientGone) || context.RequestAborted.IsCancellationRequested) return error.StatusCode;
         if (error.StatusCode >= 500) logger.LogWarning("Inference request answered {Status}: {Message}", error.StatusCode, error.Message);
-        int? retryAfter = error.StatusCode switch
+        int? retryAfter = error.RetryAfterSeconds ?? error.StatusCode switch
         {
             StatusCodes.Status429TooManyRequests => scheduler.EstimateRetryAfterSeconds(),
             StatusCodes.Status503ServiceUnavailable => 1,

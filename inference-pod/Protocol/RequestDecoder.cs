@@ -70,23 +70,10 @@ public static class RequestDecoder
             // Raised when a JSON string holds bytes that are not UTF-8.
             throw InferenceError.BadRequest($"request body is not valid UTF-8 JSON: {e.Message}");
         }
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i] is null)
-                throw InferenceError.BadRequest($"missing input '{model.Inputs[i].Name}' (the model's inputs: {string.Join(", ", model.InputNames)})");
-        }
+        RequestValidation.EnsureAllPresent(model, inputs);
         if (binaryOffset != binary.Length)
             throw InferenceError.BadRequest($"the body has {binary.Length} bytes of binary data but the inputs declare {binaryOffset} (binary_data_size)");
-        request.Inputs = inputs!;
-        request.Rows = model.SupportsBatching ? (int)request.Inputs[0].Shape[0] : 1;
-        if (model.SupportsBatching)
-        {
-            foreach (var input in request.Inputs)
-            {
-                if (input.Shape[0] != request.Rows)
-                    throw InferenceError.BadRequest($"inputs disagree on the batch size: '{request.Inputs[0].Name}' has {request.Rows} rows, '{input.Name}' has {input.Shape[0]}");
-            }
-        }
+        RequestValidation.SetInputs(request, model, inputs);
     }
 
     private static bool ReadProperty(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
@@ -127,7 +114,7 @@ public static class RequestDecoder
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String) throw InferenceError.BadRequest($"input '{name}': 'datatype' must be a string");
                 if (!TensorDataTypes.TryParse(reader.ValueSpan, out var parsed))
-                    throw InferenceError.BadRequest($"input '{name}': datatype '{reader.GetString()}' is not supported (use BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32 or FP64)");
+                    throw RequestValidation.UnsupportedDataType(name, reader.GetString()!);
                 dataType = parsed;
             }
             else if (property.SequenceEqual("shape"u8))
@@ -151,20 +138,8 @@ public static class RequestDecoder
             }
         }
 
-        if (name is null) throw InferenceError.BadRequest("an input has no 'name'");
-        var index = model.InputIndex(name);
-        if (index < 0) throw InferenceError.BadRequest($"unknown input '{name}' (the model's inputs: {string.Join(", ", model.InputNames)})");
-        if (inputs[index] is not null) throw InferenceError.BadRequest($"input '{name}' appears more than once");
+        var (index, elements, bytes) = RequestValidation.ResolveInput(model, name, dataType, shape, maxBatchSize, inputs);
         var spec = model.Inputs[index];
-        if (dataType is null) throw InferenceError.BadRequest($"input '{name}' has no 'datatype'");
-        if (dataType != spec.DataType)
-            throw InferenceError.BadRequest($"input '{name}' has datatype {dataType.Value.ToProtocolName()} but the model expects {spec.DataType.ToProtocolName()}");
-        if (shape is null) throw InferenceError.BadRequest($"input '{name}' has no 'shape'");
-        ValidateShape(spec, shape, model.SupportsBatching, maxBatchSize);
-
-        var elements = ElementCount(shape, name);
-        var bytes = elements * spec.DataType.ElementSize();
-        if (bytes > int.MaxValue) throw InferenceError.BadRequest($"input '{name}' with shape {Format(shape)} is too large");
         ReadOnlyMemory<byte> data;
         if (binarySize >= 0)
         {
@@ -173,14 +148,14 @@ public static class RequestDecoder
                 throw InferenceError.BadRequest($"input '{name}': binary_data_size is {binarySize} but shape {Format(shape)} of {spec.DataType.ToProtocolName()} needs {bytes} bytes");
             if (binaryOffset + bytes > binary.Length)
                 throw InferenceError.BadRequest($"input '{name}' needs {bytes} bytes of binary data but only {binary.Length - binaryOffset} remain in the body");
-            data = binary.Slice(binaryOffset, (int)bytes);
-            binaryOffset += (int)bytes;
+            data = binary.Slice(binaryOffset, bytes);
+            binaryOffset += bytes;
         }
         else if (dataStart >= 0)
         {
-            var buffer = request.RentBuffer((int)Math.Max(bytes, 1));
-            DecodeData(json[dataStart..], spec.DataType, elements, name, shape, buffer.AsSpan(0, (int)bytes));
-            data = buffer.AsMemory(0, (int)bytes);
+            var buffer = request.RentBuffer(Math.Max(bytes, 1));
+            DecodeData(json[dataStart..], spec.DataType, elements, name, shape, buffer.AsSpan(0, bytes));
+            data = buffer.AsMemory(0, bytes);
         }
         else
         {
@@ -192,13 +167,13 @@ public static class RequestDecoder
     private static long[] DecodeShape(ref Utf8JsonReader reader, string? name)
     {
         Expect(ref reader, JsonTokenType.StartArray, $"input '{name}': 'shape' must be an array of integers");
-        Span<long> dims = stackalloc long[16];
+        Span<long> dims = stackalloc long[RequestValidation.MaxRank];
         var rank = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim) || dim < 0)
-                throw InferenceError.BadRequest($"input '{name}': 'shape' must be an array of non-negative integers");
-            if (rank == dims.Length) throw InferenceError.BadRequest($"input '{name}': 'shape' has more than {dims.Length} dimensions");
+                throw RequestValidation.NegativeDimension(name);
+            if (rank == dims.Length) throw RequestValidation.TooManyDimensions(name);
             dims[rank++] = dim;
         }
         return dims[..rank].ToArray();
@@ -232,15 +207,11 @@ public static class RequestDecoder
             reader.Read();
             if (property.SequenceEqual("priority"u8))
             {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var priority) || priority < 0 || priority > priorityLevels)
-                    throw InferenceError.BadRequest($"parameter '{InferenceProtocol.PriorityParameter}' must be an integer from 0 (default) to {priorityLevels}; 1 is the highest");
-                request.Priority = priority;
+                request.Priority = RequestValidation.Priority(reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var priority) ? priority : null, priorityLevels);
             }
             else if (property.SequenceEqual("timeout"u8))
             {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var timeout) || timeout < 0)
-                    throw InferenceError.BadRequest($"parameter '{InferenceProtocol.TimeoutParameter}' must be a non-negative integer (microseconds)");
-                request.TimeoutMicroseconds = timeout;
+                request.TimeoutMicroseconds = RequestValidation.Timeout(reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var timeout) ? timeout : null);
             }
             else if (property.SequenceEqual("binary_data_output"u8))
             {
@@ -277,7 +248,7 @@ public static class RequestDecoder
                     {
                         reader.Read();
                         if (parameter.SequenceEqual("binary_data"u8)) binary = ReadBool(ref reader, InferenceProtocol.BinaryDataParameter);
-                        else if (parameter.SequenceEqual("classification"u8)) throw InferenceError.BadRequest("the classification extension is not supported");
+                        else if (parameter.SequenceEqual("classification"u8)) throw RequestValidation.ClassificationUnsupported();
                         else reader.Skip();
                     }
                 }
@@ -286,47 +257,17 @@ public static class RequestDecoder
                     reader.Skip();
                 }
             }
-            if (name is null) throw InferenceError.BadRequest("an output has no 'name'");
-            var index = model.OutputIndex(name);
-            if (index < 0) throw InferenceError.BadRequest($"unknown output '{name}' (the model's outputs: {string.Join(", ", model.OutputNames)})");
-            outputs.Add(new RequestedOutput(index, binary));
+            outputs.Add(new RequestedOutput(RequestValidation.OutputIndex(model, name), binary));
         }
         request.Outputs = outputs.ToArray();
     }
 
-    private static bool ReadBool(ref Utf8JsonReader reader, string parameter) => reader.TokenType switch
+    private static bool ReadBool(ref Utf8JsonReader reader, string parameter) => RequestValidation.Boolean(reader.TokenType switch
     {
         JsonTokenType.True => true,
         JsonTokenType.False => false,
-        _ => throw InferenceError.BadRequest($"parameter '{parameter}' must be true or false"),
-    };
-
-    private static void ValidateShape(TensorSpec spec, long[] shape, bool batching, int maxBatchSize)
-    {
-        if (shape.Length != spec.Shape.Length)
-            throw InferenceError.BadRequest($"input '{spec.Name}' has shape {Format(shape)} but the model expects {Format(spec.Shape)} (-1 is any size)");
-        for (var d = 0; d < shape.Length; d++)
-        {
-            if (spec.Shape[d] >= 0 && spec.Shape[d] != shape[d])
-                throw InferenceError.BadRequest($"input '{spec.Name}' has shape {Format(shape)} but the model expects {Format(spec.Shape)} (-1 is any size)");
-        }
-        if (batching && (shape[0] < 1 || shape[0] > maxBatchSize))
-            throw InferenceError.BadRequest($"input '{spec.Name}' has batch size {shape[0]}; it must be between 1 and {maxBatchSize}");
-    }
-
-    private static long ElementCount(long[] shape, string name)
-    {
-        long count = 1;
-        try
-        {
-            foreach (var d in shape) count = checked(count * d);
-        }
-        catch (OverflowException)
-        {
-            throw InferenceError.BadRequest($"input '{name}' with shape {Format(shape)} is too large");
-        }
-        return count;
-    }
+        _ => null,
+    }, parameter);
 
     private static void DecodeData(ReadOnlySpan<byte> json, TensorDataType type, long elements, string name, long[] shape, Span<byte> destination)
     {

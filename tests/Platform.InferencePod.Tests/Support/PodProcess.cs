@@ -31,6 +31,8 @@ public sealed partial class PodProcess : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Platform.InferencePod.dll"));
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        // Several pods run side by side in tests: each gets a free gRPC port unless the test names one.
+        info.ArgumentList.Add("--Server:GrpcPort=0");
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var process = new Process { StartInfo = info };
@@ -78,7 +80,7 @@ public sealed partial class PodProcess : IAsyncDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Grpc.Net.Client;
+using Platform.InferencePod.Grpc;
+using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Hosting;
 using Platform.InferencePod.Lifecycle;
 
@@ -10,25 +13,33 @@ namespace Platform.InferencePod.Tests.Support;
 /// <summary>The real pod on a loopback port, in this process, started and warmed up.</summary>
 public sealed class PodServer : IAsyncDisposable
 {
-    private PodServer(WebApplication app, Uri baseAddress)
+    private PodServer(WebApplication app, Uri baseAddress, Uri grpcAddress)
     {
         App = app;
         Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        GrpcAddress = grpcAddress;
+        GrpcChannel = GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
+        Grpc = new GRPCInferenceService.GRPCInferenceServiceClient(GrpcChannel);
     }
 
     public WebApplication App { get; }
     public HttpClient Client { get; }
+    /// <summary>The V2 gRPC endpoint (HTTP/2 cleartext on its own port) and a client of it.</summary>
+    public Uri GrpcAddress { get; }
+    public GrpcChannel GrpcChannel { get; }
+    public GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; }
     public PodState State => App.Services.GetRequiredService<PodState>();
 
     /// <summary>Starts a pod; <paramref name="settings"/> are configuration keys ("Batching:MaxBatchSize") and values.</summary>
     public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true)
     {
-        var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0" };
+        var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) args.Add($"--{key}={value}");
         var app = PodApp.Build(args.ToArray(), builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var server = new PodServer(app, new Uri(address));
+        var grpcPort = app.Services.GetRequiredService<ListenEndpoints>().BoundGrpcPort;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => new Uri(a).Port != grpcPort);
+        var server = new PodServer(app, new Uri(address), new Uri($"http://127.0.0.1:{grpcPort}"));
         if (waitForReady)
         {
             var stopping = Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping);
@@ -57,6 +68,7 @@ public sealed class PodServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        GrpcChannel.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }
