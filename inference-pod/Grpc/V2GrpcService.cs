@@ -58,9 +58,7 @@ public sealed class V2GrpcService(
         try
         {
             ModelRoutes.EnsureServed(scheduler.Metadata, message.ModelName, Version(message.ModelVersion));
-            if (state.Draining) throw Admission.Draining;
-            if (!state.WarmedUp && !warmup)
-                throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{message.ModelName}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            AcceptanceCheck.EnsureAccepting(state, message.ModelName, warmup);
             if (!warmup) rateLimiting.Acquire(context.GetHttpContext());
             var rawInputs = GrpcRequestDecoder.Decode(message, scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
             ApplyDeadline(context.Deadline, request);

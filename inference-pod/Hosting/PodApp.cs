@@ -58,7 +58,6 @@ public static class PodApp
         builder.Services.AddImageClassification(options, model.Metadata);
         builder.Services.AddInferenceJobs(options.Jobs);
         builder.Services.AddSingleton<Admission>();
-        builder.Services.AddSingleton<InferHandler>();
         builder.Services.AddPodRateLimiting();
         builder.Services.AddPodGpu();
         builder.Services.AddHostedService<PodLifecycleService>();

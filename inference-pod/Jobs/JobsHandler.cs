@@ -33,9 +33,7 @@ public sealed class JobsHandler(
         {
             ModelRoutes.EnsureServed(scheduler.Metadata, model, version);
             var service = Enabled();
-            if (state.Draining) throw ScheduledRun.Draining;
-            if (!state.WarmedUp)
-                throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            AcceptanceCheck.EnsureAccepting(state, model);
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
             RequestDecoder.Decode(body.AsMemory(0, length), InferHandler.JsonLength(context.Request, length), scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);

@@ -35,9 +35,7 @@ public sealed class ClassifyHandler(
             ModelRoutes.EnsureServed(scheduler.Metadata, model, version);
             if (classifier is null)
                 throw InferenceError.NotFound($"model '{model}' does not classify images: it is served without {PodSettings.PreprocessingSection} and {PodSettings.PostprocessingSection} settings; send tensors to /infer");
-            if (state.Draining) throw ScheduledRun.Draining;
-            if (!state.WarmedUp)
-                throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            AcceptanceCheck.EnsureAccepting(state, model);
             var topK = TopKOf(context.Request.Query, classifier.Head);
             var kind = ImageBodyKinds.Of(context.Request, out var mediaType);
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);

@@ -12,8 +12,7 @@ namespace Platform.InferencePod.Protocol;
 public sealed class Admission(InferenceScheduler scheduler, PodMetricSet metrics, TimeProvider time)
 {
     public static readonly InferenceError ClientGone = new(499, "client disconnected", PodMetrics.Reasons.ClientDisconnected);
-    public static readonly InferenceError Draining = new(StatusCodes.Status503ServiceUnavailable,
-        "the server is shutting down and admits no new requests; retry on another replica", PodMetrics.Reasons.Draining);
+    public static readonly InferenceError Draining = ScheduledRun.Draining;
 
     /// <summary>
     /// Admits and awaits the request. The result counts as in flight until it is disposed, so

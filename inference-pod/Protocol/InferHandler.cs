@@ -29,9 +29,7 @@ public sealed class InferHandler(InferenceScheduler scheduler, CachedInference i
         try
         {
             ModelRoutes.EnsureServed(scheduler.Metadata, model, version);
-            if (state.Draining) throw Draining;
-            if (!state.WarmedUp && !warmup)
-                throw new InferenceError(StatusCodes.Status503ServiceUnavailable, $"model '{model}' is warming up and not ready yet", PodMetrics.Reasons.NotReady);
+            AcceptanceCheck.EnsureAccepting(state, model, warmup);
             // A client over its rate limit is refused before it can take a queue slot.
             if (!warmup) rateLimiting.Acquire(context);
             // Fast refusal: a full queue answers before the body is read or decoded, so overload

@@ -1,28 +1,62 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;
 
 public sealed class DrainTests
 {
+    private static readonly float[] Image = V2Requests.RandomFloats(2 * 3 * 224 * 224, seed: 5);
+
+    private static HttpContent Body() => V2Requests.Binary("input", [2, 3, 224, 224], Image);
+
+    [Fact]
+    public async Task Stopping_with_a_queued_backlog_refuses_new_work_and_answers_everything_admitted()
+    {
+        var valve = new BatchValve();
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1" }, valve: valve);
+        valve.Close();
+        const int backlogCount = 8;
+        var backlog = Enumerable.Range(0, backlogCount).Select(_ => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body())).ToArray();
+        await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") == backlogCount);
+
+        var stopped = pod.App.StopAsync();
+        await AdmissionTests.WaitUntilAsync(() => Task.FromResult(pod.State.Draining));
+        // New work is refused: the listener is closed (Kubernetes has stopped routing here by
+        // now, after the preStop sleep), or a request on an open connection gets 503.
+        try
+        {
+            var refused = await pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains("shutting down", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.ToString());
+        }
+        catch (HttpRequestException)
+        {
+        }
+        await Task.Delay(100);
+        Assert.False(stopped.IsCompleted, "the host stopped with requests still queued");
+
+        valve.Open();
+        var responses = await Task.WhenAll(backlog);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public async Task Sigterm_under_load_answers_every_admitted_request_then_exits_cleanly()
     {
         await using var pod = PodProcess.Start($"--Model:Path={TestModels.MobileNet}", "--Batching:MaxBatchSize=2", "--Model:IntraOpThreads=1", "--Warmup:Iterations=1", "--Server:DrainTimeoutSeconds=60");
         await pod.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        // Two images per request on one thread: slow enough runs that a backlog is still queued at SIGTERM.
-        var image = V2Requests.RandomFloats(2 * 3 * 224 * 224, seed: 5);
-        const int requests = 60;
-        var load = Enumerable.Range(0, requests)
-            .Select(_ => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", [2, 3, 224, 224], image)))
-            .ToArray();
-        // Wait until every request is admitted and a backlog is still queued, then SIGTERM.
+        const int requests = 30;
+        var load = Enumerable.Range(0, requests).Select(_ => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body())).ToArray();
+        // Every request admitted (answered or in flight) before the signal; how many are still
+        // queued then depends on this machine's speed (the backlog case is the test above).
         await AdmissionTests.WaitUntilAsync(async () =>
         {
             var text = await pod.Client.GetStringAsync("/metrics");
-            var inFlight = Sample(text, "platform_inference_in_flight_requests{model=\"mobilenet_v2\"}");
-            var answered = Sample(text, "platform_inference_requests_total{model=\"mobilenet_v2\",code=\"200\"}");
-            return inFlight + answered >= requests && inFlight >= 4;
+            return Sample(text, "platform_inference_in_flight_requests{model=\"mobilenet_v2\"}")
+                + Sample(text, "platform_inference_requests_total{model=\"mobilenet_v2\",code=\"200\"}") >= requests;
         });
         pod.SendSigterm();
 

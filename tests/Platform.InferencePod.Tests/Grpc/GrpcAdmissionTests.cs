@@ -12,15 +12,19 @@ public sealed class GrpcAdmissionTests
     private static readonly long[] ImageShape = [2, 3, 224, 224];
     private static readonly float[] Image = V2Requests.RandomFloats(2 * 3 * 224 * 224, seed: 9);
 
-    private static Task<PodServer> OneAtATimeAsync(string capacity) => PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?>
+    private const string QueueDepth = "platform_inference_queue_depth{model=\"mobilenet_v2\"}";
+
+    /// <summary>One two-image request per run, behind a valve the test opens and closes.</summary>
+    private static Task<PodServer> OneAtATimeAsync(string capacity, BatchValve valve) => PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?>
     {
-        ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Model:IntraOpThreads"] = "1", ["Queue:Capacity"] = capacity,
-    });
+        ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Queue:Capacity"] = capacity,
+    }, valve: valve);
 
     [Fact]
     public async Task Mobilenet_outputs_equal_rest_and_a_full_queue_is_resource_exhausted_with_retry_after()
     {
-        await using var pod = await OneAtATimeAsync("2");
+        var valve = new BatchValve();
+        await using var pod = await OneAtATimeAsync("2", valve);
         var rest = await pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", ImageShape, Image));
         var (_, expected) = await V2Requests.ReadBinaryAsync(rest);
         var single = await pod.Grpc.ModelInferAsync(GrpcRequests.Raw("mobilenet_v2", "input", ImageShape, Image));
@@ -28,7 +32,8 @@ public sealed class GrpcAdmissionTests
         DirectRun.AssertClose(expected, GrpcRequests.FirstOutput(single), relative: 1e-5);
 
         var rowsBefore = await pod.MetricAsync(Runs);
-        var calls = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        valve.Close();
+        var pending = Enumerable.Range(0, 16).Select(async _ =>
         {
             try
             {
@@ -38,11 +43,16 @@ public sealed class GrpcAdmissionTests
             {
                 return (Response: (ModelInferResponse?)null, Error: e);
             }
-        }));
+        }).ToArray();
+        // Two calls fit in the queue; the other 14 are refused at once, while nothing runs.
+        await AdmissionTests.WaitUntilAsync(() => Task.FromResult(pending.Count(c => c.IsCompleted) == 14));
+        Assert.Equal(2, await pod.MetricAsync(QueueDepth));
+        valve.Open();
+        var calls = await Task.WhenAll(pending);
         var refused = calls.Where(c => c.Error is not null).Select(c => c.Error!).ToArray();
         var served = calls.Count(c => c.Response is not null);
-        Assert.NotEmpty(refused);
-        Assert.Equal(16, served + refused.Length);
+        Assert.Equal(14, refused.Length);
+        Assert.Equal(2, served);
         foreach (var error in refused)
         {
             Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
@@ -56,17 +66,18 @@ public sealed class GrpcAdmissionTests
     [Fact]
     public async Task A_call_whose_deadline_passes_in_the_queue_is_deadline_exceeded_and_never_computed()
     {
-        await using var pod = await OneAtATimeAsync("32");
+        var valve = new BatchValve();
+        await using var pod = await OneAtATimeAsync("32", valve);
+        valve.Close();
         var rowsBefore = await pod.MetricAsync(Runs);
-        const int backlogCount = 16;
+        const int backlogCount = 4;
         var backlog = Enumerable.Range(0, backlogCount).Select(_ => pod.Grpc.ModelInferAsync(GrpcRequests.Raw("mobilenet_v2", "input", ImageShape, Image)).ResponseAsync).ToArray();
-        await AdmissionTests.WaitUntilAsync(async () =>
-            await pod.MetricAsync("platform_inference_in_flight_requests{model=\"mobilenet_v2\"}") + await pod.MetricAsync("platform_inference_requests_total{model=\"mobilenet_v2\",code=\"200\"}") >= backlogCount);
-        Assert.True(await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") >= 2, "the test needs a backlog ahead of the late call");
+        await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync(QueueDepth) == backlogCount);
 
         var late = pod.Grpc.ModelInferAsync(GrpcRequests.Raw("mobilenet_v2", "input", ImageShape, Image), deadline: DateTime.UtcNow.AddMilliseconds(40));
         var error = await Assert.ThrowsAsync<RpcException>(() => late.ResponseAsync);
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        valve.Open();
         await Task.WhenAll(backlog);
         await AdmissionTests.WaitUntilAsync(async () =>
             await pod.MetricAsync("platform_inference_rejections_total{model=\"mobilenet_v2\",reason=\"deadline\"}") + await pod.MetricAsync("platform_inference_rejections_total{model=\"mobilenet_v2\",reason=\"client_disconnected\"}") >= 1);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Grpc.Net.Client;
+using Platform.InferencePod.Gpu;
 using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Hosting;
@@ -31,11 +32,17 @@ public sealed class PodServer : IAsyncDisposable
     public PodState State => App.Services.GetRequiredService<PodState>();
 
     /// <summary>Starts a pod; <paramref name="settings"/> are configuration keys ("Batching:MaxBatchSize") and values.</summary>
-    public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true)
+    /// <param name="valve">When given, the pod's batch loops start no run while it is closed.</param>
+    public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true, BatchValve? valve = null)
     {
         var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0" };
+        if (valve is not null) args.AddRange(BatchValve.Settings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) args.Add($"--{key}={value}");
-        var app = PodApp.Build(args.ToArray(), builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = PodApp.Build(args.ToArray(), builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (valve is not null) builder.Services.AddSingleton<IGpuMemorySource>(valve);
+        });
         await app.StartAsync();
         var grpcPort = app.Services.GetRequiredService<ListenEndpoints>().BoundGrpcPort;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => new Uri(a).Port != grpcPort);

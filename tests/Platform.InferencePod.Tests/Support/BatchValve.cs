@@ -1,0 +1,26 @@
+using Platform.InferencePod.Gpu;
+
+namespace Platform.InferencePod.Tests.Support;
+
+/// <summary>
+/// Stops the pod's batch loops from starting runs while closed, through the seam the GPU memory
+/// gate reads (a closed valve reports no free memory). Tests queue a backlog exactly, instead of
+/// hoping the model computes slower than the client sends.
+/// </summary>
+public sealed class BatchValve : IGpuMemorySource
+{
+    private volatile bool _closed;
+
+    /// <summary>The pod settings that make the batch loops consult the valve, every 10 ms while it is closed.</summary>
+    public static readonly string[] Settings = ["--Gpu:MinFreeMemoryBytes=1", "--Gpu:SampleIntervalMs=10"];
+
+    public void Close() => _closed = true;
+
+    public void Open() => _closed = false;
+
+    public bool TryGetFreeMemory(int device, out long freeBytes)
+    {
+        freeBytes = _closed ? 0 : long.MaxValue;
+        return true;
+    }
+}
