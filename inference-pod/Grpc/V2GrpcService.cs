@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Platform.Contracts;
 using Platform.InferencePod.Batching;
+using Platform.InferencePod.Caching;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
@@ -13,13 +14,14 @@ namespace Platform.InferencePod.Grpc;
 /// <summary>
 /// The Open Inference Protocol over gRPC (<c>inference.GRPCInferenceService</c>). ModelInfer
 /// takes the same path as REST: readiness and drain checks, the client's quota, the shared
-/// validation, the admission queue with its deadline (the call's deadline can only shorten it)
-/// and priority, the batcher; errors map to gRPC status codes in <see cref="GrpcErrors"/>.
+/// validation, the response cache (with the same <c>cache-control</c> directives), the
+/// admission queue with its deadline (the call's deadline can only shorten it) and priority,
+/// the batcher; errors map to gRPC status codes in <see cref="GrpcErrors"/>.
 /// Bound to its routes by <see cref="V2GrpcMethodProvider"/>.
 /// </summary>
 public sealed class V2GrpcService(
     InferenceScheduler scheduler,
-    Admission admission,
+    CachedInference inference,
     HttpRateLimiting rateLimiting,
     PodState state,
     PodMetricSet metrics,
@@ -62,10 +64,17 @@ public sealed class V2GrpcService(
             if (!warmup) rateLimiting.Acquire(context.GetHttpContext());
             var rawInputs = GrpcRequestDecoder.Decode(message, scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
             ApplyDeadline(context.Deadline, request);
+            // Warm-up calls neither read nor fill the cache: they must reach the model.
+            var directives = warmup ? CacheDirectives.Bypass : CacheDirectives.From(context.GetHttpContext().Request.Headers);
+            var outputs = await inference.RunAsync(request, arrival, directives, context.CancellationToken);
             ModelInferResponse response;
-            using (var outputs = await admission.RunAsync(request, arrival, context.CancellationToken))
+            try
             {
-                response = GrpcResponseEncoder.Encode(scheduler.Metadata, request, outputs.Tensors, rawInputs);
+                response = GrpcResponseEncoder.Encode(scheduler.Metadata, request, outputs, rawInputs);
+            }
+            finally
+            {
+                foreach (var output in outputs) output.Release();
             }
             if (!warmup)
             {
@@ -80,7 +89,7 @@ public sealed class V2GrpcService(
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            throw Refuse(CallDeadlinePassed(Admission.ClientGone, context) ? DeadlinePassed(arrival) : Admission.ClientGone, warmup);
+            throw Refuse(CallDeadlinePassed(ScheduledRun.ClientGone, context) ? DeadlinePassed(arrival) : ScheduledRun.ClientGone, warmup);
         }
         catch (Exception e)
         {
@@ -100,7 +109,7 @@ public sealed class V2GrpcService(
             if (error.RejectionReason is { } reason) metrics.CountRejection(reason);
             metrics.CountResponse(error.StatusCode);
         }
-        if (error.StatusCode >= 500 && !ReferenceEquals(error, Admission.ClientGone))
+        if (error.StatusCode >= 500 && !ReferenceEquals(error, ScheduledRun.ClientGone))
             logger.LogWarning("gRPC inference request answered {Status}: {Message}", error.StatusCode, error.Message);
         var retryAfter = error.RetryAfterSeconds ?? error.StatusCode switch
         {
@@ -127,7 +136,7 @@ public sealed class V2GrpcService(
 
     /// <summary>The server cancels a call at its deadline; that is a deadline, not a client that left.</summary>
     private bool CallDeadlinePassed(InferenceError error, ServerCallContext context) =>
-        ReferenceEquals(error, Admission.ClientGone) && context.Deadline != DateTime.MaxValue && context.Deadline <= time.GetUtcNow().UtcDateTime;
+        ReferenceEquals(error, ScheduledRun.ClientGone) && context.Deadline != DateTime.MaxValue && context.Deadline <= time.GetUtcNow().UtcDateTime;
 
     private InferenceError DeadlinePassed(long arrival) => new(StatusCodes.Status504GatewayTimeout,
         $"the call's deadline passed after {time.GetElapsedTime(arrival).TotalMilliseconds:F0} ms, before its outputs were ready", PodMetrics.Reasons.Deadline);

@@ -57,7 +57,6 @@ public static class PodApp
         builder.Services.AddSingleton<InferHandler>();
         builder.Services.AddImageClassification(options, model.Metadata);
         builder.Services.AddInferenceJobs(options.Jobs);
-        builder.Services.AddSingleton<Admission>();
         builder.Services.AddPodRateLimiting();
         builder.Services.AddPodGpu();
         builder.Services.AddHostedService<PodLifecycleService>();

@@ -54,6 +54,23 @@ public sealed class ResponseCacheTests
     }
 
     [Fact]
+    public async Task Grpc_shares_the_cache_with_rest_and_honours_cache_control()
+    {
+        await using var pod = await StartAsync();
+        var data = V2Requests.RandomFloats(64, seed: 3);
+        var start = await CountsAsync(pod);
+
+        var computed = await InferAsync(pod, data);
+        var fromGrpc = await pod.Grpc.ModelInferAsync(GrpcRequests.Raw("mlp", "input", [1, 64], data));
+        Assert.Equal(computed, GrpcRequests.FirstOutput(fromGrpc));
+        Assert.Equal(start with { Hits = start.Hits + 1, Misses = start.Misses + 1, Runs = start.Runs + 1 }, await CountsAsync(pod));
+
+        var fresh = await pod.Grpc.ModelInferAsync(GrpcRequests.Raw("mlp", "input", [1, 64], data), new global::Grpc.Core.Metadata { { "cache-control", "no-cache" } });
+        Assert.Equal(computed, GrpcRequests.FirstOutput(fresh));
+        Assert.Equal(start with { Hits = start.Hits + 1, Misses = start.Misses + 1, Bypasses = start.Bypasses + 1, Runs = start.Runs + 2 }, await CountsAsync(pod));
+    }
+
+    [Fact]
     public async Task No_cache_computes_afresh_and_no_store_keeps_the_answer_out()
     {
         await using var pod = await StartAsync();
