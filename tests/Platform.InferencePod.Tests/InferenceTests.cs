@@ -64,12 +64,18 @@ public sealed class InferenceTests
     [Fact]
     public async Task Concurrent_requests_are_stacked_into_batches_and_answered_correctly()
     {
-        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "8" });
+        // The valve holds the batch loops until all 24 are queued, so the batches are exactly 3 × 8.
+        var valve = new BatchValve();
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "8" }, valve: valve);
+        valve.Close();
         var runsBefore = await pod.MetricAsync("platform_inference_batch_size_count{model=\"mobilenet_v2\"}");
         var rowsBefore = await pod.MetricAsync("platform_inference_batch_size_sum{model=\"mobilenet_v2\"}");
         const int requests = 24;
         var inputs = Enumerable.Range(0, requests).Select(i => V2Requests.RandomFloats(3 * 224 * 224, seed: 100 + i)).ToArray();
-        var responses = await Task.WhenAll(inputs.Select(data => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", [1, 3, 224, 224], data))));
+        var pending = inputs.Select(data => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", V2Requests.Binary("input", [1, 3, 224, 224], data))).ToArray();
+        await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") == requests);
+        valve.Open();
+        var responses = await Task.WhenAll(pending);
         for (var i = 0; i < requests; i++)
         {
             Assert.Equal(HttpStatusCode.OK, responses[i].StatusCode);
@@ -79,7 +85,7 @@ public sealed class InferenceTests
         var runs = await pod.MetricAsync("platform_inference_batch_size_count{model=\"mobilenet_v2\"}") - runsBefore;
         var rows = await pod.MetricAsync("platform_inference_batch_size_sum{model=\"mobilenet_v2\"}") - rowsBefore;
         Assert.Equal(requests, rows);
-        Assert.True(runs < requests, $"{requests} concurrent requests took {runs} model runs; expected batches of more than one");
+        Assert.Equal(requests / 8, runs);
     }
 
     [Fact]
