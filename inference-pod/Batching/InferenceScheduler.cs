@@ -110,6 +110,14 @@ public sealed class InferenceScheduler
         AdmissionPolicy.CanMeetDeadline(EstimateBacklog(), TimeSpan.FromSeconds(item.Rows * Volatile.Read(ref _secondsPerRow)),
             _time.GetElapsedTime(now, item.DeadlineTimestamp));
 
+    /// <summary>
+    /// Whether the smallest request (one row) with the server's default deadline, the longest a
+    /// waiting client gets, could finish behind the current backlog. When not, no such request
+    /// can, and the pod refuses before reading the body.
+    /// </summary>
+    public bool CanMeetDefaultDeadline() =>
+        AdmissionPolicy.CanMeetDeadline(EstimateBacklog(), TimeSpan.FromSeconds(Volatile.Read(ref _secondsPerRow)), _options.Queue.DefaultTimeout);
+
     /// <summary>Stops admission; queued requests are still computed.</summary>
     public void BeginDrain() => Queue.Close();
 

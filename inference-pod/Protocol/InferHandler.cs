@@ -32,10 +32,15 @@ public sealed class InferHandler(InferenceScheduler scheduler, CachedInference i
             AcceptanceCheck.EnsureAccepting(state, model, warmup);
             // A client over its rate limit is refused before it can take a queue slot.
             if (!warmup) rateLimiting.Acquire(context);
-            // Fast refusal: a full queue answers before the body is read or decoded, so overload
-            // costs the pod almost nothing per refused request. TrySubmit below stays the authority.
+            // Fast refusal: a full queue, or a backlog longer than any request's deadline, answers
+            // before the body is read or decoded, so overload costs the pod almost nothing per
+            // refused request. TrySubmit and the per-request deadline check stay the authority.
             // (Not with a response cache: a full queue must not stop a cached answer.)
-            if (!inference.Cache.Enabled && scheduler.Queue.Count >= scheduler.Queue.Capacity) throw ScheduledRun.QueueFull(scheduler.Queue.Capacity);
+            if (!inference.Cache.Enabled)
+            {
+                if (scheduler.Queue.Count >= scheduler.Queue.Capacity) throw ScheduledRun.QueueFull(scheduler.Queue.Capacity);
+                if (!scheduler.CanMeetDefaultDeadline()) throw ScheduledRun.BacklogTooLong(scheduler);
+            }
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
             RequestDecoder.Decode(body.AsMemory(0, length), JsonLength(context.Request, length), scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);

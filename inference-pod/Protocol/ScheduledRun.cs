@@ -22,14 +22,14 @@ public sealed class ScheduledRun(InferenceScheduler scheduler, PodMetricSet metr
     {
         var item = scheduler.CreateWorkItem(request, arrivalTimestamp);
         // A client that waits is refused at once when the backlog would outlast its deadline.
-        if (!scheduler.CanMeetDeadline(item, time.GetTimestamp()))
-        {
-            throw new InferenceError(StatusCodes.Status429TooManyRequests,
-                $"the queue holds about {scheduler.EstimateBacklog().TotalMilliseconds:F0} ms of work, more than this request's deadline allows; retry later",
-                PodMetrics.Reasons.QueueFull);
-        }
+        if (!scheduler.CanMeetDeadline(item, time.GetTimestamp())) throw BacklogTooLong(scheduler);
         return CompleteAsync(Admit(item), ClientGone, aborted);
     }
+
+    /// <summary>The 429 of a backlog that would outlast the request's deadline.</summary>
+    public static InferenceError BacklogTooLong(InferenceScheduler scheduler) => new(StatusCodes.Status429TooManyRequests,
+        $"the queue holds about {scheduler.EstimateBacklog().TotalMilliseconds:F0} ms of work, more than this request's deadline allows; retry later",
+        PodMetrics.Reasons.QueueFull);
 
     /// <summary>The 429 of a full queue.</summary>
     public static InferenceError QueueFull(int capacity) => new(StatusCodes.Status429TooManyRequests,

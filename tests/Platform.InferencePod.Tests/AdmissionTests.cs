@@ -59,6 +59,43 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task A_full_queue_refuses_before_reading_the_body()
+    {
+        var valve = new BatchValve();
+        await using var pod = await StartHeldAsync(valve, new() { ["Queue:Capacity"] = "2" });
+        var queued = Enumerable.Range(0, 2).Select(_ => Infer(pod)).ToArray();
+        await WaitUntilAsync(async () => await pod.MetricAsync(QueueDepth) == 2);
+        var (status, body) = await PartialRequest.SendAsync(pod.Client.BaseAddress!, "/v2/models/mobilenet_v2/infer", TimeSpan.FromSeconds(10));
+        Assert.Equal(429, status);
+        Assert.Contains("queue is full", body);
+        valve.Open();
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_backlog_longer_than_the_default_deadline_refuses_before_reading_the_body()
+    {
+        var valve = new BatchValve();
+        // Jobs wait up to Jobs:QueueTimeoutSeconds, far beyond a waiting client's 1 s: 100 jobs of
+        // four images queue more work than any client request could wait for.
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?>
+        {
+            ["Batching:MaxBatchSize"] = "4", ["Warmup:BatchSizes"] = "1,4", ["Warmup:Iterations"] = "1", ["Queue:DefaultTimeoutMs"] = "1000", ["Jobs:Enabled"] = "true",
+        }, valve: valve);
+        valve.Close();
+        var images = V2Requests.RandomFloats(4 * 3 * 224 * 224, seed: 31);
+        for (var i = 0; i < 100; i++)
+        {
+            var submitted = await pod.Client.PostAsync("/v2/models/mobilenet_v2/jobs", V2Requests.Binary("input", [4, 3, 224, 224], images, binaryOutputs: false));
+            Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        }
+        var (status, body) = await PartialRequest.SendAsync(pod.Client.BaseAddress!, "/v2/models/mobilenet_v2/infer", TimeSpan.FromSeconds(10));
+        Assert.Equal(429, status);
+        Assert.Contains("more than this request's deadline allows", body);
+        valve.Open();
+    }
+
+    [Fact]
     public async Task Requests_whose_deadline_passes_in_the_queue_expire_and_are_never_computed()
     {
         var valve = new BatchValve();
