@@ -87,6 +87,8 @@ public static class PodSettings
 
     public const string JobsEnabled = "Jobs:Enabled";
     public const string JobsMaxJobs = "Jobs:MaxJobs";
+    /// <summary>Most rows one job may carry; a job larger than a batch runs one batch at a time and reports progress.</summary>
+    public const string JobsMaxRows = "Jobs:MaxRows";
     public const string JobsResultTtlSeconds = "Jobs:ResultTtlSeconds";
     public const string JobsQueueTimeoutSeconds = "Jobs:QueueTimeoutSeconds";
     public const string JobsMaxResultBytes = "Jobs:MaxResultBytes";

@@ -27,6 +27,7 @@ public static class FeatureOptionsValidator
         ValidateRedis(errors, PodSettings.CacheRedis, cache.Redis);
 
         PodOptionsValidator.Range(errors, PodSettings.JobsMaxJobs, jobs.MaxJobs, 1, 1_000_000);
+        PodOptionsValidator.Range(errors, PodSettings.JobsMaxRows, jobs.MaxRows, 1, 1_000_000);
         PodOptionsValidator.Range(errors, PodSettings.JobsResultTtlSeconds, jobs.ResultTtlSeconds, 1, 7 * 86400);
         PodOptionsValidator.Range(errors, PodSettings.JobsQueueTimeoutSeconds, jobs.QueueTimeoutSeconds, 0.001, 86400);
         PodOptionsValidator.Range(errors, PodSettings.JobsMaxResultBytes, jobs.MaxResultBytes, 1024, 1L << 30);

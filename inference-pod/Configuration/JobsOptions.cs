@@ -6,6 +6,8 @@ public sealed class JobsOptions
     public bool Enabled { get; set; } = true;
     /// <summary>Jobs this replica keeps (waiting, computing and finished); the oldest finished go first, beyond it 429.</summary>
     public int MaxJobs { get; set; } = 1000;
+    /// <summary>Most rows (along the batch axis) one job may carry; beyond the batch size it runs one batch at a time, with progress.</summary>
+    public int MaxRows { get; set; } = 1024;
     /// <summary>How long a finished job's status and result are kept.</summary>
     public double ResultTtlSeconds { get; set; } = 600;
     /// <summary>Longest a job may wait in the admission queue before it fails unrun; a request's timeout may shorten it.</summary>

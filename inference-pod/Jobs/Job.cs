@@ -10,16 +10,30 @@ public sealed class Job(string id, DateTimeOffset createdAt)
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Outcome? _outcome;
+    private int _completedRows;
+    private int _cancelRequested;
 
     public string Id { get; } = id;
     public DateTimeOffset CreatedAt { get; } = createdAt;
-    /// <summary>The queue entry; null for a job answered from the cache.</summary>
+    /// <summary>The queue entry of the chunk waiting or computing now; null for a job answered from the cache.</summary>
     public WorkItem? Item { get; set; }
+    /// <summary>Rows along the batch axis in the whole job.</summary>
+    public int TotalRows { get; set; }
+    /// <summary>How many requests of at most one batch the job runs as, one after another.</summary>
+    public int Chunks { get; set; } = 1;
+    /// <summary>Rows whose outputs are computed: the job's progress.</summary>
+    public int CompletedRows => Volatile.Read(ref _completedRows);
+    /// <summary>Set when a client cancels a job between chunks: no further chunk is admitted.</summary>
+    public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
     public Outcome? Finished => Volatile.Read(ref _outcome);
     /// <summary>Completes once the outcome is recorded.</summary>
     public Task Done => _done.Task;
     /// <summary>When the job finished, as a <see cref="TimeProvider"/> timestamp (for the time to live).</summary>
     public long FinishedTimestamp { get; private set; }
+
+    public void AddCompletedRows(int rows) => Interlocked.Add(ref _completedRows, rows);
+
+    public void RequestCancel() => Volatile.Write(ref _cancelRequested, 1);
 
     /// <summary>Records the outcome; false when the job had already finished.</summary>
     public bool TryFinish(Outcome outcome, long timestamp)

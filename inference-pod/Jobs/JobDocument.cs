@@ -7,6 +7,7 @@ namespace Platform.InferencePod.Jobs;
 
 /// <summary>
 /// A job's status as JSON: <c>{"id", "model_name", "model_version", "status", "position"?,
+/// "progress"? ({"completed_rows", "total_rows"}, for a job run in several batches),
 /// "created_at", "finished_at"?, "status_url", "result"? (the infer response), "error"?
 /// ({"code", "message"})}</c>. The same bytes are answered to GET and kept in Redis.
 /// </summary>
@@ -23,6 +24,13 @@ public static class JobDocument
             writer.WriteString("model_version"u8, model.Version);
             writer.WriteString("status"u8, status.ToProtocolName());
             if (position is { } ahead) writer.WriteNumber("position"u8, ahead);
+            if (job.Chunks > 1)
+            {
+                writer.WriteStartObject("progress"u8);
+                writer.WriteNumber("completed_rows"u8, job.CompletedRows);
+                writer.WriteNumber("total_rows"u8, job.TotalRows);
+                writer.WriteEndObject();
+            }
             writer.WriteString("created_at"u8, job.CreatedAt);
             var outcome = job.Finished;
             if (outcome is not null) writer.WriteString("finished_at"u8, outcome.FinishedAt);

@@ -61,6 +61,7 @@ public sealed class JobService
                 $"this server holds {_options.MaxJobs} jobs that have not finished ({PodSettings.JobsMaxJobs}); retry later", PodMetrics.Reasons.QueueFull);
         }
         CacheKey? key = null;
+        InferenceRequest[] chunks;
         try
         {
             if (_cache.Enabled)
@@ -75,7 +76,10 @@ public sealed class JobService
                     return job;
                 }
             }
-            job.Item = _run.Admit(CreateWorkItem(request, arrivalTimestamp));
+            chunks = RequestChunks.Split(request, _scheduler.MaxBatchSize);
+            job.TotalRows = request.Rows;
+            job.Chunks = chunks.Length;
+            job.Item = _run.Admit(CreateWorkItem(chunks[0], arrivalTimestamp));
         }
         catch
         {
@@ -83,9 +87,15 @@ public sealed class JobService
             throw;
         }
         await PublishAsync(job);
-        _ = CompleteAsync(job, request, directives.Store ? key : null);
+        _ = CompleteAsync(job, request, chunks, directives.Store ? key : null);
         return job;
     }
+
+    /// <summary>
+    /// Most rows one job may hold: beyond a batch it runs as several requests of one batch each,
+    /// one after another, so a large job never holds more than one queue slot.
+    /// </summary>
+    public int MaxRows => _scheduler.Metadata.SupportsBatching ? Math.Max(_options.MaxRows, _scheduler.MaxBatchSize) : _scheduler.MaxBatchSize;
 
     /// <summary>The job's document as this replica knows it, live; or, when it holds no such job, as the shared store has it.</summary>
     public async Task<byte[]?> FindAsync(string id)
@@ -115,8 +125,19 @@ public sealed class JobService
             return stored is null ? null : (stored, false);
         }
         var cancelled = job.Item is { } item && _scheduler.TryCancel(item, CancelledByClient);
-        // The job's own completion records the outcome; wait for it so the answer shows it.
-        if (cancelled) await job.Done;
+        if (!cancelled && job.Chunks > 1 && job.Finished is null)
+        {
+            // A chunk is computing: the job stops before the next one.
+            job.RequestCancel();
+            cancelled = true;
+        }
+        // The job's own completion records the outcome; wait for it so the answer shows it (its
+        // last chunk may have been computing, and then it succeeded).
+        if (cancelled)
+        {
+            await job.Done;
+            cancelled = job.Finished!.Status == JobStatus.Cancelled;
+        }
         return (Document(job), cancelled);
     }
 
@@ -125,9 +146,10 @@ public sealed class JobService
     {
         if (job.Finished is { } outcome) return JobDocument.Write(job, _scheduler.Metadata, outcome.Status, null);
         var position = job.Item is { } item ? _scheduler.Queue.PositionOf(item) : -1;
-        return position >= 0
-            ? JobDocument.Write(job, _scheduler.Metadata, JobStatus.Queued, position)
-            : JobDocument.Write(job, _scheduler.Metadata, JobStatus.Running, null);
+        // Queued until its first rows are computed; a job in several batches is running from then
+        // on, with the position of its next batch while that one waits.
+        var status = position >= 0 && job.CompletedRows == 0 ? JobStatus.Queued : JobStatus.Running;
+        return JobDocument.Write(job, _scheduler.Metadata, status, position >= 0 ? position : null);
     }
 
     private WorkItem CreateWorkItem(InferenceRequest request, long arrivalTimestamp)
@@ -140,28 +162,55 @@ public sealed class JobService
         return new WorkItem(request, level, arrivalTimestamp, arrivalTimestamp + (long)(timeout.TotalSeconds * _time.TimestampFrequency));
     }
 
-    private async Task CompleteAsync(Job job, InferenceRequest request, CacheKey? storeKey)
+    private async Task CompleteAsync(Job job, InferenceRequest request, InferenceRequest[] chunks, CacheKey? storeKey)
     {
+        var parts = new List<OutputTensor[]>(chunks.Length);
         try
         {
             OutputTensor[] outputs;
             try
             {
-                outputs = await _run.CompleteAsync(job.Item!, CancelledByClient, CancellationToken.None);
+                for (var c = 0; c < chunks.Length; c++)
+                {
+                    if (c > 0)
+                    {
+                        if (job.CancelRequested)
+                        {
+                            Finish(job, new Job.Outcome(JobStatus.Cancelled, _time.GetUtcNow(), null, CancelledByClient.StatusCode,
+                                $"the job was cancelled after {job.CompletedRows} of {job.TotalRows} rows"));
+                            return;
+                        }
+                        job.Item = await AdmitWhenRoomAsync(chunks[c]);
+                    }
+                    parts.Add(await _run.CompleteAsync(job.Item!, CancelledByClient, CancellationToken.None));
+                    job.AddCompletedRows(chunks[c].Rows);
+                }
             }
             catch (InferenceError error)
             {
                 if (ReferenceEquals(error, CancelledByClient))
                 {
-                    Finish(job, new Job.Outcome(JobStatus.Cancelled, _time.GetUtcNow(), null, error.StatusCode, error.Message));
+                    Finish(job, new Job.Outcome(JobStatus.Cancelled, _time.GetUtcNow(), null, error.StatusCode,
+                        job.CompletedRows == 0 ? error.Message : $"the job was cancelled after {job.CompletedRows} of {job.TotalRows} rows"));
                 }
                 else
                 {
                     if (error.RejectionReason is { } reason) _podMetrics.CountRejection(reason);
-                    Finish(job, new Job.Outcome(JobStatus.Failed, _time.GetUtcNow(), null, error.StatusCode, error.Message));
+                    var message = chunks.Length == 1 ? error.Message : $"{error.Message} (after {job.CompletedRows} of {job.TotalRows} rows)";
+                    Finish(job, new Job.Outcome(JobStatus.Failed, _time.GetUtcNow(), null, error.StatusCode, message));
                 }
                 return;
             }
+            if (parts.Count == 1)
+            {
+                outputs = parts[0];
+            }
+            else
+            {
+                outputs = OutputConcatenation.Concat(parts);
+                ReleaseAll(parts);
+            }
+            parts.Clear();
             try
             {
                 if (storeKey is { } key) await _cache.StoreAsync(key, request, outputs, CancellationToken.None);
@@ -179,10 +228,42 @@ public sealed class JobService
         }
         finally
         {
+            ReleaseAll(parts);
             request.Dispose();
             await PublishAsync(job);
         }
     }
+
+    private static void ReleaseAll(List<OutputTensor[]> parts)
+    {
+        foreach (var part in parts)
+        {
+            foreach (var output in part) output.Release();
+        }
+    }
+
+    /// <summary>
+    /// Admits the next chunk of a job. A full queue makes it wait for room (the job is
+    /// asynchronous; nobody holds a connection) until its queue timeout; draining fails it.
+    /// </summary>
+    private async Task<WorkItem> AdmitWhenRoomAsync(InferenceRequest chunk)
+    {
+        var item = CreateWorkItem(chunk, _time.GetTimestamp());
+        while (true)
+        {
+            try
+            {
+                return _run.Admit(item);
+            }
+            catch (InferenceError error) when (error.RejectionReason == PodMetrics.Reasons.QueueFull)
+            {
+                if (_time.GetTimestamp() >= item.DeadlineTimestamp) throw _scheduler.DeadlineExceeded(item);
+                await Task.Delay(QueueFullRetry, _time);
+            }
+        }
+    }
+
+    private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Records the inference response as the job's result, or fails the job when it is over the size limit.</summary>
     private void Succeed(Job job, InferenceRequest request, OutputTensor[] outputs)

@@ -11,7 +11,8 @@ namespace Platform.InferencePod.Jobs;
 /// <summary>
 /// <c>POST /v2/models/{name}[/versions/{version}]/jobs</c> (the infer body; 202 with the job's
 /// id, status URL and Location), <c>GET /v2/jobs/{id}</c> (its status, and result or error once
-/// finished), <c>DELETE /v2/jobs/{id}</c> (cancels a job still queued).
+/// finished), <c>DELETE /v2/jobs/{id}</c> (cancels a job still queued, or a job run in several
+/// batches before its next one).
 /// </summary>
 public sealed class JobsHandler(
     InferenceScheduler scheduler,
@@ -36,7 +37,7 @@ public sealed class JobsHandler(
             AcceptanceCheck.EnsureAccepting(state, model);
             var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
             request.Adopt(body);
-            RequestDecoder.Decode(body.AsMemory(0, length), InferHandler.JsonLength(context.Request, length), scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
+            RequestDecoder.Decode(body.AsMemory(0, length), InferHandler.JsonLength(context.Request, length), scheduler.Metadata, service.MaxRows, scheduler.Queue.PriorityLevels, request);
             if (request.BinaryOutputs || request.Outputs?.Any(o => o.Binary) == true)
                 throw InferenceError.BadRequest($"a job's result is JSON: {InferenceProtocol.BinaryDataOutputParameter} and {InferenceProtocol.BinaryDataParameter} are not supported for jobs");
             var job = await service.SubmitAsync(request, arrival, CacheDirectives.From(context.Request.Headers), aborted);
