@@ -1,4 +1,4 @@
-using System.Globalization;
+using Platform.Contracts;
 
 namespace Platform.InferencePod.RateLimiting;
 
@@ -10,63 +10,17 @@ public sealed record RateWindow(int Permits, TimeSpan Window)
     public long WindowSeconds => (long)Window.TotalSeconds;
 
     /// <summary>
-    /// Parses "2/s, 5/min, 100/h, 50/10s" into windows ordered from the shortest. Windows are whole
-    /// seconds (the headers carry seconds) and each length may appear once.
+    /// Parses "2/s, 5/min, 100/h, 50/10s" into windows ordered from the shortest, by the grammar
+    /// the operator checks spec.rateLimits.limits with (<see cref="RateLimitGrammar"/>).
     /// </summary>
     public static bool TryParseList(string text, out RateWindow[] windows, out string error)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var parsed = new List<RateWindow>(parts.Length);
-        windows = [];
-        foreach (var part in parts)
+        if (!RateLimitGrammar.TryParseList(text, out var quotas, out error))
         {
-            if (!TryParse(part, out var window, out error)) return false;
-            if (parsed.Any(w => w.Window == window.Window))
-            {
-                error = $"has two quotas over {window.WindowSeconds}s; give each window length once";
-                return false;
-            }
-            parsed.Add(window);
-        }
-        windows = [.. parsed.OrderBy(w => w.Window)];
-        error = "";
-        return true;
-    }
-
-    private static bool TryParse(string text, out RateWindow window, out string error)
-    {
-        window = null!;
-        error = $"entry '{text}' must look like <count>/<window>, e.g. 2/s, 5/min, 100/h or 50/10s";
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0) return false;
-        if (!int.TryParse(text.AsSpan(0, slash).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var permits)) return false;
-        var span = text.AsSpan(slash + 1).Trim();
-        var digits = 0;
-        while (digits < span.Length && char.IsAsciiDigit(span[digits])) digits++;
-        long multiple = 1;
-        if (digits > 0 && !long.TryParse(span[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out multiple)) return false;
-        long? unitSeconds = span[digits..].Trim().ToString().ToLowerInvariant() switch
-        {
-            "s" or "sec" or "second" or "seconds" => 1,
-            "m" or "min" or "minute" or "minutes" => 60,
-            "h" or "hour" or "hours" => 3600,
-            "d" or "day" or "days" => 86400,
-            _ => null,
-        };
-        if (unitSeconds is null) return false;
-        if (permits < 1 || permits > 1_000_000)
-        {
-            error = $"entry '{text}' must allow between 1 and 1000000 requests";
+            windows = [];
             return false;
         }
-        var seconds = multiple * unitSeconds.Value;
-        if (multiple < 1 || seconds > 7 * 86400)
-        {
-            error = $"entry '{text}' must have a window between 1 second and 7 days";
-            return false;
-        }
-        window = new RateWindow(permits, TimeSpan.FromSeconds(seconds));
-        error = "";
+        windows = [.. quotas.Select(q => new RateWindow(q.Permits, TimeSpan.FromSeconds(q.WindowSeconds)))];
         return true;
     }
 }

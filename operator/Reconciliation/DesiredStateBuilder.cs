@@ -12,6 +12,9 @@ public static class DesiredStateBuilder
 {
     public const int ServicePort = 80;
 
+    /// <summary>The Service's gRPC port: the pod's, so clients use the same port inside and outside the pod.</summary>
+    public const int GrpcServicePort = Contracts.PodSettings.DefaultGrpcPort;
+
     /// <param name="replicas">The Deployment's replica count, from <see cref="ReplicaPolicy.DesiredReplicas"/>.</param>
     public static DesiredState Build(InferenceService service, ReconcileSettings settings, int replicas)
     {
@@ -72,6 +75,15 @@ public static class DesiredStateBuilder
                     TargetPort = PodTemplateBuilder.PortName,
                     Protocol = "TCP",
                     AppProtocol = "http",
+                },
+                // h2c: HTTP/2 without TLS, so meshes and gateways route gRPC to it as HTTP/2.
+                new V1ServicePort
+                {
+                    Name = PodTemplateBuilder.GrpcPortName,
+                    Port = GrpcServicePort,
+                    TargetPort = PodTemplateBuilder.GrpcPortName,
+                    Protocol = "TCP",
+                    AppProtocol = "kubernetes.io/h2c",
                 },
             ],
         },

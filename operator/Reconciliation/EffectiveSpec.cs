@@ -24,4 +24,8 @@ public static class EffectiveSpec
     /// <summary>http://name.namespace.svc.domain:80/v2/models/model: the model's endpoint root inside the cluster.</summary>
     public static string Url(InferenceService service, string clusterDomain) =>
         $"http://{service.Metadata.Name}.{service.Metadata.NamespaceProperty}.svc.{clusterDomain}:{DesiredStateBuilder.ServicePort}/v2/models/{ModelName(service)}";
+
+    /// <summary>name.namespace.svc.domain:8081: the gRPC target of the Service's grpc port.</summary>
+    public static string GrpcAddress(InferenceService service, string clusterDomain) =>
+        $"{service.Metadata.Name}.{service.Metadata.NamespaceProperty}.svc.{clusterDomain}:{DesiredStateBuilder.GrpcServicePort}";
 }

@@ -71,6 +71,9 @@ public static class PodEnvironment
             variables.Add(Setting(PodSettings.WarmupBatchSizes, string.Join(",", warmup)));
         }
         variables.Add(Setting(PodSettings.ServerDrainTimeoutSeconds, serving.DrainTimeoutSeconds));
+        // Set rather than left to the pod's default: the container port and the Service target it.
+        variables.Add(Setting(PodSettings.ServerGrpcPort, PodSettings.DefaultGrpcPort));
+        variables.AddRange(FeatureEnvironment.Build(spec, settings.ModelMountPath).Select(s => s.Variable));
         return variables;
     }
 
@@ -101,7 +104,7 @@ public static class PodEnvironment
             PodSettings.ModelPath, PodSettings.ModelName, PodSettings.ModelVersion, PodSettings.ModelInstances,
             PodSettings.ModelExecutionProvider, PodSettings.BatchingMaxBatchSize, PodSettings.BatchingMaxQueueDelayMs,
             PodSettings.QueueCapacity, PodSettings.QueueDefaultTimeoutMs, PodSettings.QueuePriorityLevels,
-            PodSettings.ServerDrainTimeoutSeconds,
+            PodSettings.ServerDrainTimeoutSeconds, PodSettings.ServerGrpcPort,
             "urls", "http_ports", "https_ports",
         };
         if (spec.Resources.Cpu is not null)
@@ -112,6 +115,7 @@ public static class PodEnvironment
         {
             keys.Add(PodSettings.WarmupBatchSizes);
         }
+        keys.UnionWith(FeatureEnvironment.Keys(spec));
         return keys;
     }
 

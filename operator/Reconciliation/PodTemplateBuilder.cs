@@ -10,6 +10,7 @@ public static class PodTemplateBuilder
 {
     public const string ContainerName = "server";
     public const string PortName = "http";
+    public const string GrpcPortName = "grpc";
     public const string ModelVolumeName = "model";
     public const string TmpVolumeName = "tmp";
     public const string GpuResource = "nvidia.com/gpu";
@@ -69,7 +70,11 @@ public static class PodTemplateBuilder
             Name = ContainerName,
             Image = string.IsNullOrEmpty(spec.Image) ? settings.DefaultImage : spec.Image,
             ImagePullPolicy = spec.ImagePullPolicy?.ToString(),
-            Ports = [new V1ContainerPort { Name = PortName, ContainerPort = PodSettings.DefaultHttpPort, Protocol = "TCP" }],
+            Ports =
+            [
+                new V1ContainerPort { Name = PortName, ContainerPort = PodSettings.DefaultHttpPort, Protocol = "TCP" },
+                new V1ContainerPort { Name = GrpcPortName, ContainerPort = PodSettings.DefaultGrpcPort, Protocol = "TCP" },
+            ],
             Env = PodEnvironment.Build(service, settings),
             Resources = Resources(spec.Resources),
             VolumeMounts =

@@ -27,6 +27,7 @@ public static partial class SpecValidator
         ValidateResources(spec.Resources, errors);
         ValidateServing(spec, errors);
         ValidateScaling(spec, errors);
+        ValidateFeatures(spec, errors);
         ValidateEnv(spec, errors);
         return errors;
     }

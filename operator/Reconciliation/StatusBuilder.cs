@@ -36,6 +36,7 @@ public static class StatusBuilder
             DesiredReplicas = inputs.Deployment?.Spec?.Replicas ?? previous?.DesiredReplicas,
             Selector = ResourceLabels.SelectorString(name),
             Url = EffectiveSpec.Url(service, settings.ClusterDomain),
+            GrpcAddress = EffectiveSpec.GrpcAddress(service, settings.ClusterDomain),
             Autoscaling = previous?.Autoscaling,
         };
 

@@ -9,6 +9,13 @@ namespace Platform.Operator.Api.V1Alpha1;
     "!has(self.serving) || !has(self.serving.executionProvider) || self.serving.executionProvider != 'cuda' || (has(self.resources) && has(self.resources.gpu) && self.resources.gpu > 0)",
     "serving.executionProvider 'cuda' needs resources.gpu of at least 1",
     FieldPath = ".serving.executionProvider")]
+[CelRule(
+    "has(self.preprocessing) == has(self.postprocessing)",
+    "preprocessing and postprocessing go together: the classify endpoint decodes an image and ranks the model's output")]
+[CelRule(
+    "!has(self.gpu) || !has(self.gpu.minFreeMemory) || (has(self.resources) && has(self.resources.gpu) && self.resources.gpu > 0)",
+    "gpu.minFreeMemory needs resources.gpu of at least 1",
+    FieldPath = ".gpu.minFreeMemory")]
 public sealed class InferenceServiceSpec
 {
     [JsonPropertyName("model")]
@@ -57,9 +64,27 @@ public sealed class InferenceServiceSpec
     [Description("How the replica count follows the load.")]
     public AutoscalingSpec Autoscaling { get; set; } = new();
 
+    [JsonPropertyName("rateLimits")]
+    public RateLimitsSpec? RateLimits { get; set; }
+
+    [JsonPropertyName("cache")]
+    public CacheSpec? Cache { get; set; }
+
+    [JsonPropertyName("jobs")]
+    public JobsSpec? Jobs { get; set; }
+
+    [JsonPropertyName("preprocessing")]
+    public PreprocessingSpec? Preprocessing { get; set; }
+
+    [JsonPropertyName("postprocessing")]
+    public PostprocessingSpec? Postprocessing { get; set; }
+
+    [JsonPropertyName("gpu")]
+    public GpuSpec? Gpu { get; set; }
+
     [JsonPropertyName("env")]
     [ListMap("name")]
-    [Description("Extra environment variables of the inference container, e.g. Server__MaxRequestBodyBytes. Variables the operator sets from this spec (Model__*, Batching__*, Queue__*, Warmup__BatchSizes__*, Server__DrainTimeoutSeconds, ASPNETCORE_HTTP_PORTS) cannot be overridden here: the operator's values win.")]
+    [Description("Extra environment variables of the inference container, e.g. Server__MaxRequestBodyBytes. Variables the operator sets from this spec (Model__*, Batching__*, Queue__*, Warmup__BatchSizes__*, Server__DrainTimeoutSeconds, Server__GrpcPort, ASPNETCORE_HTTP_PORTS, and the RateLimits__*, Cache__*, Jobs__*, Preprocessing__*, Postprocessing__* and Gpu__* keys of the sections above that are set) cannot be overridden here: the operator's values win, and an event names the dropped variables.")]
     public IList<V1EnvVar>? Env { get; set; }
 }
 

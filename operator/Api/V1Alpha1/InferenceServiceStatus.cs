@@ -40,6 +40,10 @@ public sealed class InferenceServiceStatus
     [Description("Inference endpoint of the model inside the cluster.")]
     public string? Url { get; set; }
 
+    [JsonPropertyName("grpcAddress")]
+    [Description("V2 gRPC endpoint of the replicas inside the cluster (host:port, HTTP/2 without TLS); requests name the model.")]
+    public string? GrpcAddress { get; set; }
+
     [JsonPropertyName("autoscaling")]
     [Description("What the builtin autoscaler last observed and decided.")]
     public AutoscalingStatus? Autoscaling { get; set; }

@@ -26,6 +26,7 @@ public sealed class RateWindowTests
     [InlineData("0/s", "entry '0/s' must allow between 1 and 1000000 requests")]
     [InlineData("5/0s", "entry '5/0s' must have a window between 1 second and 7 days")]
     [InlineData("5/8d", "entry '5/8d' must have a window between 1 second and 7 days")]
+    [InlineData("5/999999999999999999d", "entry '5/999999999999999999d' must have a window between 1 second and 7 days")]
     [InlineData("5/min, 10/60s", "has two quotas over 60s")]
     public void A_bad_quota_is_named_with_what_is_wrong(string text, string expected)
     {

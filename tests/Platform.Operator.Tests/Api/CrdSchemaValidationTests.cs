@@ -47,6 +47,30 @@ public sealed class CrdSchemaValidationTests
     [InlineData("spec.replicas", "\"three\"", "spec.replicas")]
     [InlineData("spec.tolerations", "[{\"tolerationSeconds\":\"soon\"}]", "spec.tolerations[0].tolerationSeconds")]
     [InlineData("spec.env", "[{\"value\":\"x\"}]", "spec.env[0].name")]
+    [InlineData("spec.rateLimits", "{}", "spec.rateLimits.limits")]
+    [InlineData("spec.rateLimits", "{\"limits\":\"5 per second\"}", "spec.rateLimits.limits")]
+    [InlineData("spec.rateLimits", "{\"limits\":\"2/s,,5/min\"}", "spec.rateLimits.limits")]
+    [InlineData("spec.rateLimits", "{\"limits\":\"2/s\",\"apiKeyHeader\":\"X Key\"}", "spec.rateLimits.apiKeyHeader")]
+    [InlineData("spec.rateLimits", "{\"limits\":\"2/s\",\"maxClients\":0}", "spec.rateLimits.maxClients")]
+    [InlineData("spec.cache", "{\"ttlSeconds\":0}", "spec.cache.ttlSeconds")]
+    [InlineData("spec.cache", "{\"maxBytes\":\"lots\"}", "spec.cache.maxBytes")]
+    [InlineData("spec.cache", "{\"enabled\":\"yes\"}", "spec.cache.enabled")]
+    [InlineData("spec.cache", "{\"redis\":{}}", "spec.cache.redis.secretRef")]
+    [InlineData("spec.cache", "{\"redis\":{\"secretRef\":{\"name\":\"redis\"}}}", "spec.cache.redis.secretRef.key")]
+    [InlineData("spec.cache", "{\"redis\":{\"secretRef\":{\"name\":\"Redis!\",\"key\":\"url\"}}}", "spec.cache.redis.secretRef.name")]
+    [InlineData("spec.cache", "{\"redis\":{\"secretRef\":{\"name\":\"redis\",\"key\":\"url\"},\"timeoutMs\":0}}", "spec.cache.redis.timeoutMs")]
+    [InlineData("spec.jobs", "{\"maxJobs\":0}", "spec.jobs.maxJobs")]
+    [InlineData("spec.jobs", "{\"queueTimeoutSeconds\":86401}", "spec.jobs.queueTimeoutSeconds")]
+    [InlineData("spec.preprocessing", "{\"layout\":\"CHW\"}", "spec.preprocessing.layout")]
+    [InlineData("spec.preprocessing", "{\"channelOrder\":\"rgb\"}", "spec.preprocessing.channelOrder")]
+    [InlineData("spec.preprocessing", "{\"dataType\":\"FP64\"}", "spec.preprocessing.dataType")]
+    [InlineData("spec.preprocessing", "{\"mean\":[0.5,0.5]}", "spec.preprocessing.mean")]
+    [InlineData("spec.preprocessing", "{\"std\":[1,1,-1]}", "spec.preprocessing.std[2]")]
+    [InlineData("spec.preprocessing", "{\"height\":0}", "spec.preprocessing.height")]
+    [InlineData("spec.preprocessing", "{\"scale\":-1}", "spec.preprocessing.scale")]
+    [InlineData("spec.postprocessing", "{\"topK\":0}", "spec.postprocessing.topK")]
+    [InlineData("spec.postprocessing", "{\"labelsPath\":\"/etc/passwd\"}", "spec.postprocessing.labelsPath")]
+    [InlineData("spec.gpu", "{\"minFreeMemory\":\"2 GB\"}", "spec.gpu.minFreeMemory")]
     public void A_bad_field_is_refused_at_its_path(string field, string json, string expectedPath)
     {
         var obj = YamlJson.Parse(SampleObjects.GpuService)!;
@@ -55,6 +79,32 @@ public sealed class CrdSchemaValidationTests
         var errors = Errors(obj);
 
         Assert.Contains(errors, e => e.Path == "#/" + expectedPath);
+    }
+
+    [Fact]
+    public void A_service_with_every_feature_section_is_valid_before_and_after_defaulting()
+    {
+        var obj = YamlJson.Parse(SampleObjects.ClassifierWithEveryFeature)!;
+        Assert.Empty(Errors(obj));
+        SchemaDefaulter.Apply(CrdSchema.Root, obj);
+        Assert.Empty(Errors(obj));
+        Assert.True((bool)obj["spec"]!["cache"]!["enabled"]!);
+        Assert.True((bool)obj["spec"]!["jobs"]!["enabled"]!);
+    }
+
+    [Theory]
+    [InlineData("2/s")]
+    [InlineData("2/s, 5/min, 100/h")]
+    [InlineData(" 50/10s,7/2d ")]
+    [InlineData("1/second, 2/minutes, 3/hours, 4/days")]
+    [InlineData("5/2sec, 6/m, 7/3h, 8/2d, 9/30 s")]
+    public void Rate_limit_lists_in_the_pods_grammar_match_the_schema_pattern(string limits)
+    {
+        var obj = YamlJson.Parse(SampleObjects.MinimalImageService)!;
+        Set(obj, "spec.rateLimits", new JsonObject { ["limits"] = limits });
+
+        Assert.Empty(Errors(obj));
+        Assert.True(Platform.Contracts.RateLimitGrammar.TryParseList(limits, out _, out var error), error);
     }
 
     [Theory]

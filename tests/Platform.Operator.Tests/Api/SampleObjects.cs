@@ -56,6 +56,64 @@ internal static class SampleObjects
                 fieldPath: metadata.name
         """;
 
+    public const string ClassifierWithEveryFeature = """
+        apiVersion: serving.platform.dev/v1alpha1
+        kind: InferenceService
+        metadata:
+          name: classifier
+          namespace: ml
+        spec:
+          model:
+            path: resnet50/model.onnx
+            source:
+              pvc:
+                claimName: models
+          resources:
+            gpu: 1
+          rateLimits:
+            limits: 2/s, 5/min, 100/h
+            apiKeyHeader: X-Api-Key
+            forwardedHeader: X-Forwarded-For
+            maxClients: 20000
+          cache:
+            ttlSeconds: 600
+            maxBytes: 256Mi
+            maxEntryBytes: 1Mi
+            redis:
+              secretRef:
+                name: redis
+                key: connection-string
+              timeoutMs: 100
+          jobs:
+            maxJobs: 200
+            resultTtlSeconds: 3600
+            queueTimeoutSeconds: 60
+            maxResultBytes: 4Mi
+            redis:
+              secretRef:
+                name: redis
+                key: connection-string
+          preprocessing:
+            input: data
+            resizeShorterSide: 256
+            height: 224
+            width: 224
+            layout: NCHW
+            channelOrder: RGB
+            scale: 0.00392156862745098
+            mean: [0.485, 0.456, 0.406]
+            std: [0.229, 0.224, 0.225]
+            dataType: FP32
+            maxPixels: 16777216
+          postprocessing:
+            output: logits
+            softmax: true
+            topK: 5
+            labelsPath: resnet50/labels.txt
+          gpu:
+            minFreeMemory: 2Gi
+        """;
+
     public const string MinimalImageService = """
         apiVersion: serving.platform.dev/v1alpha1
         kind: InferenceService

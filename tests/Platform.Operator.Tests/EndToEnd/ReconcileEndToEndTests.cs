@@ -80,6 +80,59 @@ public sealed class ReconcileEndToEndTests
     }
 
     [Fact]
+    public async Task A_service_with_a_shared_cache_gets_http_and_grpc_service_ports_and_the_secret_by_reference()
+    {
+        await using var cluster = await OperatorCluster.StartAsync();
+        await cluster.CreateAsync(OperatorCluster.NewService("cached", s => s.Cache = new CacheSpec
+        {
+            TtlSeconds = 60,
+            MaxBytes = "128Mi",
+            Redis = new RedisSpec { SecretRef = new SecretKeyReference { Name = "redis", Key = "connection" } },
+        }));
+
+        var service = await cluster.WaitForAsync(KubeResources.Services, "cached");
+        var ports = service["spec"]!["ports"]!.AsArray()
+            .Select(p => ((string?)p!["name"], (int)p["port"]!, (string?)p["targetPort"], (string?)p["appProtocol"]))
+            .ToList();
+        Assert.Equal([("http", 80, "http", "http"), ("grpc", 8081, "grpc", "kubernetes.io/h2c")], ports);
+
+        var deployment = await cluster.WaitForAsync(KubeResources.Deployments, "cached");
+        var container = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Contains(container["ports"]!.AsArray(), p => (string?)p!["name"] == "grpc" && (int)p["containerPort"]! == 8081);
+        var env = container["env"]!.AsArray();
+        Assert.Contains(env, e => (string?)e!["name"] == "Cache__MaxBytes" && (string?)e["value"] == "134217728");
+        var redis = env.Single(e => (string?)e!["name"] == "Cache__Redis")!;
+        Assert.Null(redis["value"]);
+        Assert.Equal("connection", (string?)redis["valueFrom"]!["secretKeyRef"]!["key"]);
+
+        var status = await cluster.WaitForAsync(OperatorCluster.InferenceServices, "cached", s => s["status"]?["grpcAddress"] is not null);
+        Assert.Equal("cached.ml.svc.cluster.local:8081", (string?)status["status"]!["grpcAddress"]);
+    }
+
+    [Theory]
+    [InlineData("preprocessing without postprocessing", """{"preprocessing":{}}""", "preprocessing and postprocessing go together")]
+    [InlineData("gpu guard on a cpu service", """{"gpu":{"minFreeMemory":"1Gi"}}""", "gpu.minFreeMemory needs resources.gpu of at least 1")]
+    [InlineData("labels outside the volume", """{"preprocessing":{},"postprocessing":{"labelsPath":"a/../../b"}}""", "labelsPath must stay inside the model volume")]
+    [InlineData("zero std", """{"preprocessing":{"std":[1,0,1]},"postprocessing":{}}""", "every std entry must be greater than 0")]
+    [InlineData("zero scale", """{"preprocessing":{"scale":0},"postprocessing":{}}""", "scale must be greater than 0")]
+    public async Task A_feature_section_broken_against_a_cel_rule_is_refused_at_apply_time(string because, string specPatch, string message)
+    {
+        await using var cluster = await OperatorCluster.StartAsync("--no-operator");
+        var document = JsonNode.Parse(KubernetesJson.Serialize(OperatorCluster.NewService("bad")))!.AsObject();
+        foreach (var (key, value) in JsonNode.Parse(specPatch)!.AsObject())
+        {
+            document["spec"]![key] = value?.DeepClone();
+        }
+
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(document, InferenceService.GroupName, InferenceService.Version, "ml", InferenceService.Plural));
+
+        Assert.True(422 == (int)error.Response.StatusCode, because);
+        Assert.Contains(message, error.Response.Content, StringComparison.Ordinal);
+        Assert.Empty(cluster.Api.UnevaluatedValidationRules);
+    }
+
+    [Fact]
     public async Task A_schema_violation_is_refused_at_apply_time_naming_the_field()
     {
         await using var cluster = await OperatorCluster.StartAsync("--no-operator");

@@ -134,8 +134,19 @@ public sealed class DesiredStateBuilderTests
         Assert.All(new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe }, p => Assert.Equal("http", p.HttpGet.Port.Value));
         // The startup budget (600 s by default) is what the startup probe allows.
         Assert.Equal(600, container.StartupProbe.PeriodSeconds * container.StartupProbe.FailureThreshold);
-        var port = Assert.Single(container.Ports);
-        Assert.Equal(("http", PodSettings.DefaultHttpPort), (port.Name, port.ContainerPort));
+        Assert.Equal(
+            [("http", PodSettings.DefaultHttpPort, "TCP"), ("grpc", PodSettings.DefaultGrpcPort, "TCP")],
+            container.Ports.Select(p => (p.Name, p.ContainerPort, p.Protocol)));
+    }
+
+    [Fact]
+    public void The_grpc_container_port_is_the_one_the_pod_is_told_to_listen_on()
+    {
+        var container = TestServices.Container(TestServices.Build(TestServices.Pvc()));
+
+        var grpc = Assert.Single(container.Ports, p => p.Name == PodTemplateBuilder.GrpcPortName);
+        Assert.Equal(grpc.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), TestServices.Env(container)["Server__GrpcPort"]);
+        Assert.Equal(8081, grpc.ContainerPort);
     }
 
     [Theory]
@@ -231,14 +242,24 @@ public sealed class DesiredStateBuilderTests
     }
 
     [Fact]
-    public void Service_maps_port_80_to_the_pods_http_port()
+    public void Service_maps_port_80_to_the_pods_http_port_and_8081_to_its_grpc_port()
     {
         var service = TestServices.Build(TestServices.Pvc()).Service;
 
         Assert.Equal("ClusterIP", service.Spec.Type);
         Assert.Equal(ResourceLabels.Selector("resnet"), service.Spec.Selector);
-        var port = Assert.Single(service.Spec.Ports);
-        Assert.Equal(("http", 80, "http", "TCP"), (port.Name, port.Port, port.TargetPort.Value, port.Protocol));
+        Assert.Equal(
+            [("http", 80, "http", "TCP", "http"), ("grpc", 8081, "grpc", "TCP", "kubernetes.io/h2c")],
+            service.Spec.Ports.Select(p => (p.Name, p.Port, p.TargetPort.Value, p.Protocol, p.AppProtocol)));
+    }
+
+    [Fact]
+    public void Every_service_port_targets_a_named_port_of_the_container()
+    {
+        var state = TestServices.Build(TestServices.Pvc());
+
+        var containerPorts = TestServices.Container(state).Ports.Select(p => p.Name).ToHashSet();
+        Assert.All(state.Service.Spec.Ports, p => Assert.Contains(p.TargetPort.Value, containerPorts));
     }
 
     [Theory]

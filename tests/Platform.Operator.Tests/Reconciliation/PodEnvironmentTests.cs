@@ -44,6 +44,7 @@ public sealed class PodEnvironmentTests
             [PodSettings.EnvVar(PodSettings.QueuePriorityLevels)] = "3",
             ["Warmup__BatchSizes"] = "1,8,32",
             [PodSettings.EnvVar(PodSettings.ServerDrainTimeoutSeconds)] = "45",
+            [PodSettings.EnvVar(PodSettings.ServerGrpcPort)] = "8081",
         };
         Assert.Equal(expected.OrderBy(p => p.Key), env.OrderBy(p => p.Key));
     }
@@ -58,6 +59,10 @@ public sealed class PodEnvironmentTests
         Assert.DoesNotContain("Model__Version", env.Keys);
         Assert.DoesNotContain("Model__IntraOpThreads", env.Keys);
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("Warmup__", StringComparison.Ordinal));
+        foreach (var section in (string[])["RateLimits__", "Cache__", "Jobs__", "Preprocessing__", "Postprocessing__", "Gpu__"])
+        {
+            Assert.DoesNotContain(env.Keys, k => k.StartsWith(section, StringComparison.Ordinal));
+        }
     }
 
     [Theory]
@@ -104,6 +109,7 @@ public sealed class PodEnvironmentTests
                 new V1EnvVar { Name = "Warmup__BatchSizes__5", Value = "64" },
                 new V1EnvVar { Name = "Model__IntraOpThreads", Value = "64" },
                 new V1EnvVar { Name = "Warmup__Iterations", Value = "3" },
+                new V1EnvVar { Name = "DOTNET_Server__GrpcPort", Value = "9001" },
                 new V1EnvVar { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
             ];
         });
@@ -114,7 +120,7 @@ public sealed class PodEnvironmentTests
         Assert.Equal(["Server__MaxRequestBodyBytes", "model__maxbatchsize", "Warmup__Iterations", "POD_NAME"], user);
         Assert.Equal("/models/resnet50/model.onnx", env.Single(e => e.Name == "Model__Path").Value);
         Assert.Single(env, e => e.Name == "Batching__MaxBatchSize");
-        Assert.Equal(["Model__Path", "Batching__MaxBatchSize", "Model:Instances", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "Warmup__BatchSizes__5", "Model__IntraOpThreads"],
+        Assert.Equal(["Model__Path", "Batching__MaxBatchSize", "Model:Instances", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "Warmup__BatchSizes__5", "Model__IntraOpThreads", "DOTNET_Server__GrpcPort"],
             PodEnvironment.OverriddenUserVariables(service.Spec));
     }
 

@@ -96,6 +96,7 @@ public sealed class StatusBuilderTests
         Assert.Equal((4, 2, 3), (status.Replicas!.Value, status.ReadyReplicas!.Value, status.DesiredReplicas!.Value));
         Assert.Equal("serving.platform.dev/inferenceservice=resnet", status.Selector);
         Assert.Equal("http://resnet.ml.svc.cluster.local:80/v2/models/resnet50", status.Url);
+        Assert.Equal("resnet.ml.svc.cluster.local:8081", status.GrpcAddress);
         Assert.Equal("resnet50", status.ModelName);
     }
 

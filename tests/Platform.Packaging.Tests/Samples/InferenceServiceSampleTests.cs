@@ -68,6 +68,9 @@ public sealed class InferenceServiceSampleTests : IAsyncLifetime
         Assert.Contains(built, b => Container(b.State).Resources?.Limits?.TryGetValue(PodTemplateBuilder.GpuResource, out var gpus) == true && gpus.ToString() == "1");
         Assert.Contains(built, b => b.Service.Spec.Model.Source.Pvc is not null);
         Assert.Contains(built, b => b.Service.Spec.Autoscaling is { Mode: AutoscalingMode.Builtin, TargetP95LatencyMs: not null } a && a.MaxReplicas > a.MinReplicas && b.Service.Spec.Replicas is null);
+        // A classifier with a Redis-shared cache (its connection string from a Secret) and rate limits.
+        Assert.Contains(built, b => b.Service.Spec is { Preprocessing: not null, Postprocessing: not null, RateLimits: not null, Cache.Redis: not null }
+            && Container(b.State).Env.Any(e => e.Name == "Cache__Redis" && e.Value is null && e.ValueFrom?.SecretKeyRef is not null));
     }
 
     [Fact]
