@@ -56,6 +56,7 @@ internal static class FeatureEnvironment
         {
             Add(PodSettings.JobsEnabled, Boolean(jobs.Enabled));
             AddOptional(PodSettings.JobsMaxJobs, jobs.MaxJobs);
+            AddOptional(PodSettings.JobsMaxRows, jobs.MaxRows);
             AddOptional(PodSettings.JobsResultTtlSeconds, jobs.ResultTtlSeconds);
             AddOptional(PodSettings.JobsQueueTimeoutSeconds, jobs.QueueTimeoutSeconds);
             AddBytes(PodSettings.JobsMaxResultBytes, jobs.MaxResultBytes);

@@ -27,6 +27,7 @@ public static partial class SpecValidator
         if (spec.Jobs is { } jobs)
         {
             if (jobs.MaxJobs is { } maxJobs) Range(errors, "spec.jobs.maxJobs", maxJobs, 1, 1_000_000);
+            if (jobs.MaxRows is { } maxRows) Range(errors, "spec.jobs.maxRows", maxRows, 1, 1_000_000);
             if (jobs.ResultTtlSeconds is { } ttl) Range(errors, "spec.jobs.resultTtlSeconds", ttl, 1, 604800);
             if (jobs.QueueTimeoutSeconds is { } timeout) Range(errors, "spec.jobs.queueTimeoutSeconds", timeout, 1, 86400);
             Bytes(errors, "spec.jobs.maxResultBytes", jobs.MaxResultBytes, Ki, Gi, "1Gi");

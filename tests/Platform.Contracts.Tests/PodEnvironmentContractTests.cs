@@ -73,7 +73,7 @@ public sealed class PodEnvironmentContractTests
                 },
                 Jobs = new JobsSpec
                 {
-                    MaxJobs = 300, ResultTtlSeconds = 900, QueueTimeoutSeconds = 45, MaxResultBytes = new ResourceQuantity("4Mi"),
+                    MaxJobs = 300, MaxRows = 256, ResultTtlSeconds = 900, QueueTimeoutSeconds = 45, MaxResultBytes = new ResourceQuantity("4Mi"),
                     Redis = new RedisSpec { SecretRef = new SecretKeyReference { Name = "redis", Key = "connection" }, TimeoutMs = 90 },
                 },
                 Preprocessing = new PreprocessingSpec
@@ -148,7 +148,7 @@ public sealed class PodEnvironmentContractTests
         Assert.Equal((RedisConnection, 80), (options.Cache.Redis, options.Cache.RedisTimeoutMs));
 
         Assert.True(options.Jobs.Enabled);
-        Assert.Equal((300, 900.0, 45.0, 4L << 20), (options.Jobs.MaxJobs, options.Jobs.ResultTtlSeconds, options.Jobs.QueueTimeoutSeconds, options.Jobs.MaxResultBytes));
+        Assert.Equal((300, 256, 900.0, 45.0, 4L << 20), (options.Jobs.MaxJobs, options.Jobs.MaxRows, options.Jobs.ResultTtlSeconds, options.Jobs.QueueTimeoutSeconds, options.Jobs.MaxResultBytes));
         Assert.Equal((RedisConnection, 90), (options.Jobs.Redis, options.Jobs.RedisTimeoutMs));
 
         var pre = options.Preprocessing;
@@ -188,7 +188,7 @@ public sealed class PodEnvironmentContractTests
             {
                 s.RateLimits = new RateLimitsSpec { Limits = "1000000/7d, 1/1s", ApiKeyHeader = new string('k', 256), ForwardedHeader = "", MaxClients = 1_000_000 };
                 s.Cache = new CacheSpec { TtlSeconds = 2592000, MaxBytes = new ResourceQuantity("1Ti"), MaxEntryBytes = new ResourceQuantity("512Mi") };
-                s.Jobs = new JobsSpec { MaxJobs = 1_000_000, ResultTtlSeconds = 604800, QueueTimeoutSeconds = 86400, MaxResultBytes = new ResourceQuantity("1Gi"), Redis = new RedisSpec { SecretRef = new SecretKeyReference { Name = "redis", Key = "connection" }, TimeoutMs = 60000 } };
+                s.Jobs = new JobsSpec { MaxJobs = 1_000_000, MaxRows = 1_000_000, ResultTtlSeconds = 604800, QueueTimeoutSeconds = 86400, MaxResultBytes = new ResourceQuantity("1Gi"), Redis = new RedisSpec { SecretRef = new SecretKeyReference { Name = "redis", Key = "connection" }, TimeoutMs = 60000 } };
                 s.Preprocessing = new PreprocessingSpec { ResizeShorterSide = 16384, Height = 16384, Width = 16384, Scale = 1e6, Mean = [1e6, 1e6, 1e6], Std = [1e6, 1e6, 1e6], MaxPixels = 1L << 30 };
                 s.Postprocessing = new PostprocessingSpec { TopK = 1_000_000 };
             }
@@ -197,7 +197,7 @@ public sealed class PodEnvironmentContractTests
             {
                 s.RateLimits = new RateLimitsSpec { Limits = "1/s", MaxClients = 1 };
                 s.Cache = new CacheSpec { TtlSeconds = 1, MaxBytes = new ResourceQuantity("0"), MaxEntryBytes = new ResourceQuantity("1") };
-                s.Jobs = new JobsSpec { MaxJobs = 1, ResultTtlSeconds = 1, QueueTimeoutSeconds = 1, MaxResultBytes = new ResourceQuantity("1Ki"), Redis = new RedisSpec { SecretRef = new SecretKeyReference { Name = "redis", Key = "connection" }, TimeoutMs = 1 } };
+                s.Jobs = new JobsSpec { MaxJobs = 1, MaxRows = 1, ResultTtlSeconds = 1, QueueTimeoutSeconds = 1, MaxResultBytes = new ResourceQuantity("1Ki"), Redis = new RedisSpec { SecretRef = new SecretKeyReference { Name = "redis", Key = "connection" }, TimeoutMs = 1 } };
                 s.Preprocessing = new PreprocessingSpec { ResizeShorterSide = 1, Height = 1, Width = 1, Scale = 1e-9, Mean = [-1e6, -1e6, -1e6], Std = [1e-6, 1e-6, 1e-6], MaxPixels = 1 };
                 s.Postprocessing = new PostprocessingSpec { TopK = 1 };
                 s.Gpu = new GpuSpec { MinFreeMemory = new ResourceQuantity("0") };
@@ -230,6 +230,7 @@ public sealed class PodEnvironmentContractTests
         { "cache entry", s => s.Cache!.MaxEntryBytes = new ResourceQuantity("0"), PodSettings.CacheMaxEntryBytes },
         { "redis timeout", s => s.Cache!.Redis!.TimeoutMs = 60001, PodSettings.CacheRedisTimeoutMs },
         { "max jobs", s => s.Jobs!.MaxJobs = 0, PodSettings.JobsMaxJobs },
+        { "job rows", s => s.Jobs!.MaxRows = 0, PodSettings.JobsMaxRows },
         { "job result ttl", s => s.Jobs!.ResultTtlSeconds = 604801, PodSettings.JobsResultTtlSeconds },
         { "job queue timeout", s => s.Jobs!.QueueTimeoutSeconds = 0, PodSettings.JobsQueueTimeoutSeconds },
         { "job result size", s => s.Jobs!.MaxResultBytes = new ResourceQuantity("1023"), PodSettings.JobsMaxResultBytes },

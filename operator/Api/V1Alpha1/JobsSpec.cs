@@ -17,6 +17,11 @@ public sealed class JobsSpec
     [Description("Jobs a replica keeps (waiting, running and finished); the oldest finished go first, beyond it new jobs get 429. Pod default: 1000.")]
     public int? MaxJobs { get; set; }
 
+    [JsonPropertyName("maxRows")]
+    [Range(1, 1000000)]
+    [Description("Most rows (along the batch axis) one job may carry; a job larger than maxBatchSize runs one batch at a time and reports its progress. Pod default: 1024.")]
+    public int? MaxRows { get; set; }
+
     [JsonPropertyName("resultTtlSeconds")]
     [Range(1, 604800)]
     [Description("How long (s) a finished job's status and result are kept. Pod default: 600.")]

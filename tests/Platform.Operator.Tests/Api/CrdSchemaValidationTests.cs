@@ -60,6 +60,7 @@ public sealed class CrdSchemaValidationTests
     [InlineData("spec.cache", "{\"redis\":{\"secretRef\":{\"name\":\"Redis!\",\"key\":\"url\"}}}", "spec.cache.redis.secretRef.name")]
     [InlineData("spec.cache", "{\"redis\":{\"secretRef\":{\"name\":\"redis\",\"key\":\"url\"},\"timeoutMs\":0}}", "spec.cache.redis.timeoutMs")]
     [InlineData("spec.jobs", "{\"maxJobs\":0}", "spec.jobs.maxJobs")]
+    [InlineData("spec.jobs", "{\"maxRows\":1000001}", "spec.jobs.maxRows")]
     [InlineData("spec.jobs", "{\"queueTimeoutSeconds\":86401}", "spec.jobs.queueTimeoutSeconds")]
     [InlineData("spec.preprocessing", "{\"layout\":\"CHW\"}", "spec.preprocessing.layout")]
     [InlineData("spec.preprocessing", "{\"channelOrder\":\"rgb\"}", "spec.preprocessing.channelOrder")]

@@ -39,10 +39,10 @@ public sealed class FeatureEnvironmentTests
         },
         {
             "jobs",
-            s => s.Jobs = new JobsSpec { MaxJobs = 50, ResultTtlSeconds = 120, QueueTimeoutSeconds = 30, MaxResultBytes = new ResourceQuantity("2M") },
+            s => s.Jobs = new JobsSpec { MaxJobs = 50, MaxRows = 64, ResultTtlSeconds = 120, QueueTimeoutSeconds = 30, MaxResultBytes = new ResourceQuantity("2M") },
             new()
             {
-                ["Jobs__Enabled"] = "true", ["Jobs__MaxJobs"] = "50", ["Jobs__ResultTtlSeconds"] = "120",
+                ["Jobs__Enabled"] = "true", ["Jobs__MaxJobs"] = "50", ["Jobs__MaxRows"] = "64", ["Jobs__ResultTtlSeconds"] = "120",
                 ["Jobs__QueueTimeoutSeconds"] = "30", ["Jobs__MaxResultBytes"] = "2000000",
             }
         },
