@@ -26,12 +26,16 @@ public sealed class InferenceServiceReconciler(
     AutoscalerRegistry autoscaler,
     TimeProvider time)
 {
+    private readonly AppliedGenerations _applied = new();
+
     public async Task<string> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
         var service = cache.InferenceServices.Get(key);
         if (service is null || service.Metadata.DeletionTimestamp is not null)
         {
             // Deleted: owner references let the garbage collector remove what it owned.
+            var (ns, name) = ObjectKey.Split(key);
+            _applied.Forget(ns, name);
             return "deleted";
         }
         var errors = SpecValidator.Validate(service);
@@ -71,10 +75,28 @@ public sealed class InferenceServiceReconciler(
     private async Task<T> ApplyIfChangedAsync<T>(InferenceService service, T desired, T? observed, Func<T, CancellationToken, Task<T>> apply, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (!DesiredHash.NeedsApply(desired, observed)) return observed!;
+        var drifted = false;
+        if (!DesiredHash.NeedsApply(desired, observed))
+        {
+            drifted = DesiredHash.ChangedOutOfBand(observed!.Metadata.Generation, _applied.Get(observed));
+            if (!drifted)
+            {
+                _applied.RecordIfAbsent(observed);
+                return observed;
+            }
+        }
         var applied = await apply(desired, cancellationToken);
-        var verb = observed is null ? "Created" : "Updated";
-        await events.NormalAsync(service, verb, $"{verb} {desired.Kind} {desired.Metadata.Name}", cancellationToken);
+        _applied.Record(applied);
+        if (drifted)
+        {
+            await events.WarningAsync(service, "Restored",
+                $"{desired.Kind} {desired.Metadata.Name} was changed outside the operator (generation {observed!.Metadata.Generation}); its spec was applied again", cancellationToken);
+        }
+        else
+        {
+            var verb = observed is null ? "Created" : "Updated";
+            await events.NormalAsync(service, verb, $"{verb} {desired.Kind} {desired.Metadata.Name}", cancellationToken);
+        }
         return applied;
     }
 

@@ -12,8 +12,8 @@ namespace Platform.Operator.Reconciliation;
 /// JSON. After an apply the live object carries the same annotation, so comparing the two
 /// annotations tells whether the operator's intent changed, without comparing against the
 /// live object's server-filled defaults and normalised quantities (which never match
-/// field by field). An out-of-band edit of a managed field is not seen here; the next
-/// change of intent (or an unconditional periodic apply by the controller) restores it.
+/// field by field). An out-of-band edit of the spec leaves the hash as it was but moves the
+/// object's generation: <see cref="ChangedOutOfBand"/> tells the controller to apply again.
 /// </summary>
 public static class DesiredHash
 {
@@ -66,6 +66,14 @@ public static class DesiredHash
         }
         return !string.Equals(desiredHash, Of(observed), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Whether an object whose hash still matches was changed by someone else since the
+    /// operator applied it: its generation (bumped by the API server on every spec change) is
+    /// past the one the operator's apply produced. An older one is only a cache that lags.
+    /// </summary>
+    public static bool ChangedOutOfBand(long? observedGeneration, long? appliedGeneration) =>
+        observedGeneration is { } observed && appliedGeneration is { } applied && observed > applied;
 
     private static JsonNode? Canonical(JsonNode? node) => node switch
     {

@@ -56,6 +56,23 @@ public sealed class ReconcileEndToEndTests
     }
 
     [Fact]
+    public async Task An_edit_of_the_deployment_outside_the_operator_is_restored_with_a_warning()
+    {
+        await using var cluster = await OperatorCluster.StartAsync();
+        await cluster.CreateAsync(OperatorCluster.NewService("edited", s => s.Autoscaling.Mode = AutoscalingMode.Off));
+        await cluster.WaitForAsync(KubeResources.Deployments, "edited", d => (int?)d["spec"]!["replicas"] == 1);
+        await cluster.WaitForAsync(OperatorCluster.InferenceServices, "edited", s => s["status"]?["observedGeneration"] is not null);
+        // kubectl scale deployment/edited --replicas=5, and a changed image, by someone else.
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch("""{"spec":{"replicas":5,"template":{"spec":{"containers":[{"name":"server","image":"registry.example.com/other:2"}]}}}}""", V1Patch.PatchType.StrategicMergePatch),
+            "edited", "ml");
+        var restored = await cluster.WaitForAsync(KubeResources.Deployments, "edited", d =>
+            (int?)d["spec"]!["replicas"] == 1 && (string?)d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] == "registry.example.com/inference-pod:1");
+        Assert.True(OperatorCluster.Long(restored["metadata"]!["generation"]) >= 3);
+        await cluster.Api.WaitForAsync(() => cluster.Events("edited").Any(e => (string?)e["reason"] == "Restored" && (string?)e["type"] == "Warning"));
+    }
+
+    [Fact]
     public async Task Kubectl_scale_sets_the_replicas_when_autoscaling_is_off()
     {
         await using var cluster = await OperatorCluster.StartAsync();

@@ -65,4 +65,13 @@ public sealed class DesiredHashTests
         Assert.True(DesiredHash.NeedsApply(rescaled.Deployment, first.Deployment));
         Assert.False(DesiredHash.NeedsApply(rescaled.PodDisruptionBudget, first.PodDisruptionBudget));
     }
+
+    [Theory]
+    [InlineData(3L, 2L, true)]   // someone changed the spec after the operator's apply
+    [InlineData(2L, 2L, false)]  // as applied
+    [InlineData(1L, 2L, false)]  // the cache has not seen the apply yet
+    [InlineData(3L, null, false)] // nothing recorded (just started): this becomes the baseline
+    [InlineData(null, 2L, false)]
+    public void Only_a_generation_past_the_applied_one_is_an_out_of_band_change(long? observed, long? applied, bool changed) =>
+        Assert.Equal(changed, DesiredHash.ChangedOutOfBand(observed, applied));
 }
