@@ -44,22 +44,43 @@ public sealed class BatchPolicyTests
     }
 
     [Fact]
-    public void After_waiting_stopped_helping_a_probe_wait_comes_every_so_many_batches()
+    public void After_waiting_stopped_helping_probes_come_ever_more_rarely_while_they_gain_nothing()
     {
-        var benefit = new DelayBenefit(0.0, 0);
-        var probes = 0;
-        for (var i = 0; i < DelayBenefit.ProbeEvery * 4; i++)
+        var (benefit, probesAt) = Run(new DelayBenefit(0.0, 0), batches: 64 * (1 + 2 + 4 + 8) + 10, joined: 0);
+        // Probes after 64, then 128, 256 and 512 more batches.
+        Assert.Equal([64, 64 + 128 + 1, 64 + 128 + 256 + 2, 64 + 128 + 256 + 512 + 3], probesAt);
+        Assert.Equal(64 * 16, benefit.ProbeInterval);
+        (benefit, probesAt) = Run(benefit, batches: 100_000, joined: 0);
+        // At most one lone request in 2048 waits.
+        Assert.InRange(probesAt.Count, 100_000 / (DelayBenefit.MaxProbeEvery + 1) - 1, 100_000 / DelayBenefit.MaxProbeEvery + 1);
+    }
+
+    [Fact]
+    public void A_probe_that_gains_rows_resumes_waiting_and_resets_the_probe_interval()
+    {
+        var benefit = new DelayBenefit(0.0, DelayBenefit.MaxProbeEvery, DelayBenefit.MaxProbeEvery);
+        Assert.True(benefit.WaitingHelps);
+        benefit = benefit.After(waited: true, rowsWhenFirstSeen: 1, rowsSent: 4);
+        Assert.True(benefit.WaitingHelps);
+        Assert.Equal(DelayBenefit.ProbeEvery, benefit.ProbeInterval);
+    }
+
+    /// <summary>Sends <paramref name="batches"/> batches; each wait gains <paramref name="joined"/> rows. Returns the batch indices that waited.</summary>
+    private static (DelayBenefit Benefit, List<int> ProbesAt) Run(DelayBenefit benefit, int batches, int joined)
+    {
+        var probesAt = new List<int>();
+        for (var i = 0; i < batches; i++)
         {
             if (benefit.WaitingHelps)
             {
-                probes++;
-                benefit = benefit.After(waited: true, 1, 1);
+                probesAt.Add(i);
+                benefit = benefit.After(waited: true, 1, 1 + joined);
             }
             else
             {
                 benefit = benefit.After(waited: false, -1, 1);
             }
         }
-        Assert.InRange(probes, 3, 4);
+        return (benefit, probesAt);
     }
 }
