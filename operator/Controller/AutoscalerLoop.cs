@@ -74,9 +74,10 @@ public sealed class AutoscalerLoop(
         if (SpecValidator.Validate(service).Count > 0) return;
         var deployment = cache.Deployments.Get(key);
         if (deployment?.Spec?.Replicas is not { } current) return;
-        var policySettings = AutoscalerSettingsFactory.Policy(service.Spec.Autoscaling);
         var signalSettings = AutoscalerSettingsFactory.Signals(service.Spec.Autoscaling);
         var pods = cache.PodsOf(service).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        // Rising load is projected over the time a new pod of this service takes to turn ready.
+        var policySettings = AutoscalerSettingsFactory.Policy(service.Spec.Autoscaling) with { ScaleUpLeadTime = PodStartTime.Median(pods) ?? TimeSpan.Zero };
 
         var ready = pods.Where(IsReady).ToList();
         var scrapes = await Task.WhenAll(ready.Select(pod => ScrapeAsync(service, pod, cancellationToken)));
