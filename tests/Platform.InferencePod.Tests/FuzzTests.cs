@@ -29,19 +29,7 @@ public sealed class FuzzTests(MlpPodFixture fixture) : IClassFixture<MlpPodFixtu
             .Select((rows, edits, seed, headerMode, extra) =>
             {
                 var random = new Random(seed);
-                var body = new StringBuilder(ValidBody(rows));
-                for (var e = 0; e < edits && body.Length > 0; e++)
-                {
-                    var at = random.Next(body.Length);
-                    switch (random.Next(4))
-                    {
-                        case 0: body.Remove(at, Math.Min(random.Next(1, 12), body.Length - at)); break;
-                        case 1: body.Insert(at, Fragments[random.Next(Fragments.Length)]); break;
-                        case 2: body[at] = (char)random.Next(32, 127); break;
-                        default: body.Length = at; break;
-                    }
-                }
-                var bytes = Encoding.UTF8.GetBytes(body.ToString());
+                var bytes = JsonMutation.Mutate(ValidBody(rows), edits, random, Fragments);
                 int? header = headerMode switch
                 {
                     0 => bytes.Length,

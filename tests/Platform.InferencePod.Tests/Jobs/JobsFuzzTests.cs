@@ -29,19 +29,7 @@ public sealed class JobsFuzzTests(MlpPodFixture fixture) : IClassFixture<MlpPodF
     private static readonly Gen<Sample> Samples = Gen.Select(Gen.Int[0, 9], Gen.Int[1, 3], Gen.Int[0, 5], Gen.Int[0, int.MaxValue]).Select((kind, rows, edits, seed) =>
     {
         var random = new Random(seed);
-        var body = new StringBuilder(ValidBody(rows));
-        for (var e = 0; e < edits && body.Length > 0; e++)
-        {
-            var at = random.Next(body.Length);
-            switch (random.Next(4))
-            {
-                case 0: body.Remove(at, Math.Min(random.Next(1, 12), body.Length - at)); break;
-                case 1: body.Insert(at, Fragments[random.Next(Fragments.Length)]); break;
-                case 2: body[at] = (char)random.Next(32, 127); break;
-                default: body.Length = at; break;
-            }
-        }
-        var bytes = Encoding.UTF8.GetBytes(body.ToString());
+        var bytes = JsonMutation.Mutate(ValidBody(rows), edits, random, Fragments);
         string? header = random.Next(4) switch { 0 => random.Next(bytes.Length + 20).ToString(System.Globalization.CultureInfo.InvariantCulture), 1 => "x", _ => null };
         return new Sample(kind, bytes, header, Ids[random.Next(Ids.Length)]);
     });
