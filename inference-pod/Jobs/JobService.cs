@@ -176,8 +176,7 @@ public sealed class JobService
                     {
                         if (job.CancelRequested)
                         {
-                            Finish(job, new Job.Outcome(JobStatus.Cancelled, _time.GetUtcNow(), null, CancelledByClient.StatusCode,
-                                $"the job was cancelled after {job.CompletedRows} of {job.TotalRows} rows"));
+                            Finish(job, CancelledOutcome(job));
                             return;
                         }
                         job.Item = await AdmitWhenRoomAsync(chunks[c]);
@@ -190,8 +189,7 @@ public sealed class JobService
             {
                 if (ReferenceEquals(error, CancelledByClient))
                 {
-                    Finish(job, new Job.Outcome(JobStatus.Cancelled, _time.GetUtcNow(), null, error.StatusCode,
-                        job.CompletedRows == 0 ? error.Message : $"the job was cancelled after {job.CompletedRows} of {job.TotalRows} rows"));
+                    Finish(job, CancelledOutcome(job));
                 }
                 else
                 {
@@ -233,6 +231,10 @@ public sealed class JobService
             await PublishAsync(job);
         }
     }
+
+    /// <summary>A cancelled job's outcome, saying how far a job of several batches got.</summary>
+    private Job.Outcome CancelledOutcome(Job job) => new(JobStatus.Cancelled, _time.GetUtcNow(), null, CancelledByClient.StatusCode,
+        job.CompletedRows == 0 ? CancelledByClient.Message : $"the job was cancelled after {job.CompletedRows} of {job.TotalRows} rows");
 
     private static void ReleaseAll(List<OutputTensor[]> parts)
     {
