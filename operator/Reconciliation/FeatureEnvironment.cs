@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Platform.Contracts;
+using Platform.Operator.Api.Schema;
 using Platform.Operator.Api.V1Alpha1;
 
 namespace Platform.Operator.Reconciliation;
@@ -103,7 +104,5 @@ internal static class FeatureEnvironment
 
     /// <summary>The value an enum member has in JSON, which is also the pod's value (NCHW, RGB, FP32).</summary>
     private static string Value<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        typeof(TEnum).GetField(value.ToString())?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
-            .Cast<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name
-        ?? value.ToString();
+        typeof(TEnum).GetField(value.ToString()) is { } member ? OpenApiSchemaGenerator.JsonName(member) : value.ToString();
 }

@@ -204,12 +204,16 @@ internal static class OpenApiSchemaGenerator
         property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
         ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
 
+    /// <summary>An enum member's value in JSON: its JsonStringEnumMemberName, else its name.</summary>
+    internal static string JsonName(FieldInfo enumMember) =>
+        enumMember.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? enumMember.Name;
+
     private static JsonObject EnumSchema(Type type)
     {
         var values = new JsonArray();
         foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static))
         {
-            values.Add(field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? field.Name);
+            values.Add(JsonName(field));
         }
         return new JsonObject { ["type"] = "string", ["enum"] = values };
     }
