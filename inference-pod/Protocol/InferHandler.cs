@@ -17,7 +17,6 @@ namespace Platform.InferencePod.Protocol;
 public sealed class InferHandler(InferenceScheduler scheduler, CachedInference inference, Refusal refusal, HttpRateLimiting rateLimiting, PodState state, PodMetricSet metrics, PodOptions options, TimeProvider time, ILogger<InferHandler> logger)
 {
     private static readonly InferenceError ClientGone = ScheduledRun.ClientGone;
-    private static readonly InferenceError Draining = ScheduledRun.Draining;
 
     public async Task HandleAsync(HttpContext context, string model, string? version)
     {
