@@ -192,6 +192,37 @@ public sealed class CustomResourceTests
         Assert.Contains("metadata.name: Invalid value: \"gadgets.test.platform.dev\": must be spec.names.plural+\".\"+spec.group", status.Message);
     }
 
+    [Theory]
+    [InlineData("self.minReplicas <= 4", false)]
+    [InlineData("!has(self.minReplicas) || self.minReplicas <= 4", true)]
+    public async Task Rules_are_evaluated_against_schema_defaults_as_given(string rule, bool accepted)
+    {
+        // The real API server evaluates rules on each default without filling the defaults inside
+        // it first, so a rule on a `default: {}` object that reads a field must guard it with has().
+        await using var cluster = await TestCluster.StartAsync();
+        var crd = JsonNode.Parse(WidgetCrd.Json)!.AsObject();
+        var spec = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!.AsObject();
+        var limits = JsonNode.Parse("""
+            { "type": "object", "default": {}, "properties": { "minReplicas": { "type": "integer", "default": 1 } } }
+            """)!.AsObject();
+        limits["x-kubernetes-validations"] = new JsonArray(new JsonObject { ["rule"] = rule, ["message"] = "at most 4" });
+        spec["limits"] = limits;
+
+        var create = () => cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesJson.Deserialize<V1CustomResourceDefinition>(crd.ToJsonString()));
+
+        if (accepted)
+        {
+            await create();
+            return;
+        }
+
+        var (code, status) = await TestCluster.FailureOf(create);
+        Assert.Equal(422, code);
+        Assert.Contains(
+            "spec.validation.openAPIV3Schema.properties[spec].properties[limits].default: Invalid value: \"object\": no such key: minReplicas evaluating rule: at most 4",
+            status.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_store_helpers_validate_custom_resources_too()
     {

@@ -4,9 +4,15 @@ using Platform.Operator.Api.Schema;
 namespace Platform.Operator.Api.V1Alpha1;
 
 [Description("How the replica count follows the load.")]
-[CelRule("self.minReplicas <= self.maxReplicas", "minReplicas must be less than or equal to maxReplicas", FieldPath = ".minReplicas")]
+// The has() guards matter: the API server also evaluates these rules against the field's schema
+// default ({}), which it does not fill with the inner defaults first. Stored objects always have
+// every field (defaulting runs before validation), so the guards never let a bad object through.
 [CelRule(
-    "self.mode != 'Builtin' || self.minReplicas >= 1",
+    "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
+    "minReplicas must be less than or equal to maxReplicas",
+    FieldPath = ".minReplicas")]
+[CelRule(
+    "!has(self.mode) || !has(self.minReplicas) || self.mode != 'Builtin' || self.minReplicas >= 1",
     "minReplicas 0 needs mode External or Off: the builtin autoscaler measures load on running replicas and cannot start from zero",
     FieldPath = ".minReplicas")]
 public sealed class AutoscalingSpec

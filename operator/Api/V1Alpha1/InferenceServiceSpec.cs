@@ -10,8 +10,13 @@ namespace Platform.Operator.Api.V1Alpha1;
     "serving.executionProvider 'cuda' needs resources.gpu of at least 1",
     FieldPath = ".serving.executionProvider")]
 [CelRule(
-    "has(self.preprocessing) == has(self.postprocessing)",
-    "preprocessing and postprocessing go together: the classify endpoint decodes an image and ranks the model's output")]
+    "!has(self.preprocessing) || has(self.postprocessing)",
+    "postprocessing is required with preprocessing: preprocessing and postprocessing go together, the classify endpoint decodes an image and ranks the model's output",
+    FieldPath = ".postprocessing")]
+[CelRule(
+    "!has(self.postprocessing) || has(self.preprocessing)",
+    "preprocessing is required with postprocessing: preprocessing and postprocessing go together, the classify endpoint decodes an image and ranks the model's output",
+    FieldPath = ".preprocessing")]
 [CelRule(
     "!has(self.gpu) || !has(self.gpu.minFreeMemory) || (has(self.resources) && has(self.resources.gpu) && self.resources.gpu > 0)",
     "gpu.minFreeMemory needs resources.gpu of at least 1",

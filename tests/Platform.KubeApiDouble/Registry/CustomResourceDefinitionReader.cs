@@ -68,6 +68,7 @@ internal static class CustomResourceDefinitionReader
                 try
                 {
                     schema = CustomResourceSchema.Compile(openApi, name, versionName);
+                    errors.AddRange(schema.DefaultErrors);
                 }
                 catch (FormatException e)
                 {

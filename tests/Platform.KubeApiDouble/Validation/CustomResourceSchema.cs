@@ -23,6 +23,9 @@ internal sealed class CustomResourceSchema
 
     public IReadOnlyList<UnevaluatedValidationRule> UnevaluatedRules { get; }
 
+    /// <summary>Schema defaults that fail a validation rule: the API server refuses such a CRD.</summary>
+    public IReadOnlyList<FieldError> DefaultErrors => ValidationRule.CheckDefaults(_rules, _openApiSchema).ToList();
+
     /// <exception cref="FormatException">The schema cannot be read.</exception>
     public static CustomResourceSchema Compile(JsonObject openApiSchema, string crdName, string version)
     {

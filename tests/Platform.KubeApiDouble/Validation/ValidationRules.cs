@@ -25,7 +25,7 @@ internal sealed record ValidationRule(
     }
 
     /// <summary>Evaluates every rule against a new object (and the old one, for transition rules on update).</summary>
-    public static IEnumerable<FieldError> Check(IReadOnlyList<ValidationRule> rules, JsonObject obj, JsonObject? old)
+    public static IEnumerable<FieldError> Check(IReadOnlyList<ValidationRule> rules, JsonNode obj, JsonNode? old)
     {
         foreach (var rule in rules)
         {
@@ -50,7 +50,8 @@ internal sealed record ValidationRule(
                 }
                 catch (CelEvaluationException e)
                 {
-                    failure = $"{e.Message} evaluating rule: {rule.Rule}";
+                    // As the API server words it: the rule's message when it has one, else the rule.
+                    failure = $"{e.Message} evaluating rule: {rule.Message ?? rule.Rule}";
                 }
 
                 if (failure is not null)
@@ -60,6 +61,61 @@ internal sealed record ValidationRule(
                         : Join(display, rule.FieldPath.TrimStart('.'));
                     yield return FieldError.Invalid(field, value is JsonObject ? JsonValue.Create("object") : value, failure);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Evaluates the rules against every schema <c>default</c>, as the API server does when a CRD is
+    /// created or updated: each default is checked, as given (its inner defaults not filled in), by
+    /// the rules at and below its place; a failure refuses the CRD at that <c>default</c>.
+    /// </summary>
+    public static IEnumerable<FieldError> CheckDefaults(IReadOnlyList<ValidationRule> rules, JsonObject schema)
+    {
+        foreach (var (path, display, value) in Defaults(schema, [], "spec.validation.openAPIV3Schema"))
+        {
+            var below = rules
+                .Where(r => !r.IsTransition && r.SchemaPath.Count >= path.Count && r.SchemaPath.Take(path.Count).SequenceEqual(path))
+                .Select(r => r with { SchemaPath = r.SchemaPath.Skip(path.Count).ToList() })
+                .ToList();
+            foreach (var error in Check(below, value, null))
+            {
+                yield return FieldError.Invalid($"{display}.default", error.Value, error.Detail);
+            }
+        }
+    }
+
+    private static IEnumerable<(List<string> Path, string Display, JsonNode Value)> Defaults(JsonObject schema, List<string> path, string display)
+    {
+        if (schema["default"] is { } value)
+        {
+            yield return (path, display, value);
+        }
+
+        foreach (var (name, child) in schema["properties"] as JsonObject ?? [])
+        {
+            if (child is JsonObject childSchema)
+            {
+                foreach (var hit in Defaults(childSchema, [.. path, name], $"{display}.properties[{name}]"))
+                {
+                    yield return hit;
+                }
+            }
+        }
+
+        if (schema["items"] is JsonObject items)
+        {
+            foreach (var hit in Defaults(items, [.. path, AnyItem], $"{display}.items"))
+            {
+                yield return hit;
+            }
+        }
+
+        if (schema["additionalProperties"] is JsonObject additional)
+        {
+            foreach (var hit in Defaults(additional, [.. path, AnyValue], $"{display}.additionalProperties"))
+            {
+                yield return hit;
             }
         }
     }
