@@ -27,3 +27,13 @@ public sealed class EnvTestKubectlFactAttribute : FactAttribute
         else if (Kubectl.Path is null) Skip = "kubectl is not on PATH (any client within one minor version of the server, e.g. 1.27–1.29 for the 1.28 assets; newer ones work for apply and explain).";
     }
 }
+
+/// <summary>A theory that needs kubectl on PATH besides the control plane.</summary>
+public sealed class EnvTestKubectlTheoryAttribute : TheoryAttribute
+{
+    public EnvTestKubectlTheoryAttribute()
+    {
+        if (EnvTestAssets.MissingReason is { } reason) Skip = reason;
+        else if (Kubectl.Path is null) Skip = "kubectl is not on PATH.";
+    }
+}
