@@ -6,18 +6,18 @@ namespace Platform.Operator.EnvTests.Support;
 /// <summary>
 /// What the scheduler and kubelet would do, for the Pods of one namespace (the control plane has
 /// neither): bind each new Pod to a node, report it Running and Ready with an IP from
-/// <paramref name="podIp"/>, and finish the deletion of Pods being deleted (no kubelet confirms it).
+/// <paramref name="podIp"/> (null: leave it Pending), and finish the deletion of Pods being deleted (no kubelet confirms it).
 /// </summary>
 internal sealed class KubeletStandIn : IAsyncDisposable
 {
     public const string NodeName = "envtest-node";
     private readonly IKubernetes _client;
     private readonly string _namespace;
-    private readonly Func<V1Pod, string> _podIp;
+    private readonly Func<V1Pod, string?> _podIp;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public KubeletStandIn(IKubernetes client, string ns, Func<V1Pod, string>? podIp = null)
+    public KubeletStandIn(IKubernetes client, string ns, Func<V1Pod, string?>? podIp = null)
     {
         _client = client;
         _namespace = ns;
@@ -68,7 +68,8 @@ internal sealed class KubeletStandIn : IAsyncDisposable
                 name, _namespace, cancellationToken: cancellationToken);
         }
         if (pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true) return;
-        var ip = _podIp(pod);
+        // No address for it (every process behind a pod is taken): it stays Pending, as on a full node.
+        if (_podIp(pod) is not { } ip) return;
         var now = DateTime.UtcNow;
         var status = new V1PodStatus
         {
