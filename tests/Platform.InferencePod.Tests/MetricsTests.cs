@@ -24,12 +24,12 @@ public sealed class MetricsTests(MlpPodFixture fixture) : IClassFixture<MlpPodFi
         Assert.Contains($"{PodMetrics.RequestDuration}_bucket{{{PodMetrics.ModelLabel}=\"mlp\",le=\"30\"}}", text);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Promtool)]
     public async Task Promtool_finds_no_problem_in_the_exposition()
     {
         var text = await fixture.Pod.MetricsTextAsync();
-        var info = new ProcessStartInfo("promtool", "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("promtool (Debian package prometheus) is required; .ci/run installs it");
+        var info = new ProcessStartInfo(TestPrograms.Find(TestPrograms.Promtool)!, "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("promtool did not start");
         await process.StandardInput.WriteAsync(text);
         process.StandardInput.Close();
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();

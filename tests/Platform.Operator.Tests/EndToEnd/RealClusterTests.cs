@@ -9,20 +9,15 @@ namespace Platform.Operator.Tests.EndToEnd;
 /// <summary>
 /// The same create / update / delete against a real cluster, when one is reachable: set
 /// PLATFORM_E2E_KUBECONFIG to a kubeconfig whose current context may create CRDs and
-/// namespaces. Without it these tests do nothing and say so.
+/// namespaces. Without it these tests skip with the reason.
 /// </summary>
 public sealed class RealClusterTests
 {
-    private static readonly string? Kubeconfig = Environment.GetEnvironmentVariable("PLATFORM_E2E_KUBECONFIG");
+    private static string Kubeconfig => RealClusterFactAttribute.Kubeconfig!;
 
-    [Fact]
+    [RealClusterFact]
     public async Task Create_update_delete_against_a_real_cluster()
     {
-        if (string.IsNullOrEmpty(Kubeconfig))
-        {
-            Console.WriteLine("PLATFORM_E2E_KUBECONFIG is not set: the real-cluster test did not run.");
-            return;
-        }
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
         foreach (var (_, yaml) in CrdFiles.Generate())
         {

@@ -25,7 +25,7 @@ public sealed class OperatorUnderChartTests
     private const string ServiceName = "mlp";
     private static readonly GroupVersionResource InferenceServices = new(InferenceService.GroupName, InferenceService.Version, InferenceService.Plural);
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("defaults")]
     [InlineData("two-replicas")]
     [InlineData("watch-namespace-two-replicas")]
