@@ -43,6 +43,8 @@ public static class ConditionReasons
     public const string CrashLoopBackOff = "CrashLoopBackOff";
     public const string OutOfMemory = "OOMKilled";
     public const string ContainerConfigError = "ContainerConfigError";
+    /// <summary>The pod asked for the CUDA provider and its libraries or a device were missing (the pod's termination message says which).</summary>
+    public const string GpuRuntimeUnavailable = Platform.Contracts.PodExitReasons.GpuRuntimeUnavailable;
     public const string ModelVolumeFailed = "ModelVolumeFailed";
     public const string WarmupFailing = "WarmupFailing";
     public const string ReadinessFailing = "ReadinessFailing";
