@@ -78,6 +78,18 @@ public sealed class ChartLintTests
         Assert.Contains("kubectl apply --server-side -f crds/", notes, StringComparison.Ordinal);
     }
 
+    [ToolFact(TestPrograms.Helm)]
+    public async Task Every_repository_file_the_install_notes_name_exists()
+    {
+        var result = await Helm.RunAsync("install", "platform", Helm.ChartDirectory, "--namespace", "platform-system", "--dry-run=client");
+
+        Assert.True(result.ExitCode == 0, result.Describe("helm install --dry-run=client"));
+        var notes = result.StandardOutput[result.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        var paths = System.Text.RegularExpressions.Regex.Matches(notes, @"@?\b((?:samples|crds|docs|charts)/[\w./-]*)").Select(m => m.Groups[1].Value.TrimEnd('.')).ToList();
+        Assert.Contains("samples/requests/mlp.json", paths);
+        Assert.All(paths, p => Assert.True(File.Exists(RepositoryRoot.File(p)) || Directory.Exists(RepositoryRoot.File(p)), $"the install notes name {p}, which does not exist"));
+    }
+
     [Fact]
     public void The_charts_crd_is_byte_identical_to_the_generated_one_in_crds()
     {
