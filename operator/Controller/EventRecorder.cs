@@ -8,15 +8,12 @@ namespace Platform.Operator.Controller;
 /// Records Kubernetes Events on an InferenceService for `kubectl describe`. The same reason
 /// and message for the same object are recorded once per <see cref="RepeatAfter"/>, so
 /// periodic resyncs do not flood the namespace. What was recorded is remembered only that long
-/// (expired entries are pruned) and for at most <see cref="MaxRemembered"/> messages, the oldest
+/// (expired entries are pruned) and for at most <see cref="EventRecorderOptions.MaxRemembered"/> messages, the oldest
 /// forgotten first. A failed event write is logged, never fatal.
 /// </summary>
 public sealed class EventRecorder(ClusterWriter writer, TimeProvider time, ILogger<EventRecorder> logger, EventRecorderOptions options)
 {
     public static readonly TimeSpan RepeatAfter = TimeSpan.FromMinutes(10);
-
-    /// <summary>Most distinct (object, reason, message) entries kept for de-duplication.</summary>
-    public const int MaxRemembered = 10_000;
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Uid, string Reason, string Message), DateTimeOffset> _recent = new();
@@ -77,10 +74,10 @@ public sealed class EventRecorder(ClusterWriter writer, TimeProvider time, ILogg
         }
     }
 
-    /// <summary>Drops entries past <see cref="RepeatAfter"/> (at most once a minute), then the oldest beyond <see cref="MaxRemembered"/>.</summary>
+    /// <summary>Drops entries past <see cref="RepeatAfter"/> (at most once a minute), then the oldest beyond the cap.</summary>
     private void Prune(DateTimeOffset now)
     {
-        var full = _recent.Count > MaxRemembered;
+        var full = _recent.Count > options.MaxRemembered;
         if (!full && now - _lastPrune < PruneEvery) return;
         lock (_pruning)
         {
@@ -89,7 +86,7 @@ public sealed class EventRecorder(ClusterWriter writer, TimeProvider time, ILogg
             {
                 if (now - at >= RepeatAfter) _recent.TryRemove(key, out _);
             }
-            var excess = _recent.Count - MaxRemembered;
+            var excess = _recent.Count - options.MaxRemembered;
             if (excess <= 0) return;
             foreach (var (key, _) in _recent.OrderBy(e => e.Value).Take(excess).ToList()) _recent.TryRemove(key, out _);
         }
@@ -97,4 +94,5 @@ public sealed class EventRecorder(ClusterWriter writer, TimeProvider time, ILogg
 }
 
 /// <summary>Who records the events: the component (the field manager's name) and this replica's identity.</summary>
-public sealed record EventRecorderOptions(string Component, string Instance);
+/// <param name="MaxRemembered">Most distinct (object, reason, message) entries kept for de-duplication.</param>
+public sealed record EventRecorderOptions(string Component, string Instance, int MaxRemembered = 10_000);
