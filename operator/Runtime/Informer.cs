@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace Platform.Operator.Controller;
+namespace Platform.Operator.Runtime;
 
 /// <summary>How an informer lists and watches one kind; thin wrappers over KubernetesClient calls.</summary>
 public interface IResourceSource<T> where T : class, IKubernetesObject<V1ObjectMeta>
