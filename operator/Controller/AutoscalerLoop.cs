@@ -5,6 +5,7 @@ using Platform.Operator.Autoscaling.Policy;
 using Platform.Operator.Autoscaling.Scraping;
 using Platform.Operator.Autoscaling.Signals;
 using Platform.Operator.Reconciliation;
+using Platform.Operator.Runtime;
 using PodState = Platform.Operator.Autoscaling.Signals.PodState;
 
 namespace Platform.Operator.Controller;

@@ -33,10 +33,15 @@ public static class ConditionReasons
     public const string WaitingForReplicas = "WaitingForReplicas";
     public const string Stable = "Stable";
     public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+    public const string ChangePending = "ChangePending";
 
     // Degraded (problems found on pods or the spec)
     public const string AsExpected = "AsExpected";
     public const string InvalidSpec = "InvalidSpec";
+    /// <summary>The spec needs a newer Kubernetes than the cluster's (the message names the version).</summary>
+    public const string KubernetesTooOld = "KubernetesTooOld";
+    /// <summary>The API server refused a write (the message has its answer).</summary>
+    public const string ApplyFailed = "ApplyFailed";
     public const string ImagePullFailed = "ImagePullFailed";
     public const string InsufficientGpu = "InsufficientGPU";
     public const string Unschedulable = "Unschedulable";

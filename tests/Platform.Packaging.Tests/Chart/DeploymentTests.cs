@@ -156,5 +156,13 @@ public sealed class DeploymentTests
         Assert.Equal("status.podIP", chart.FieldRef("POD_IP"));
     }
 
+    [Fact]
+    public void The_charts_kube_version_is_the_oldest_kubernetes_the_operator_supports()
+    {
+        var kubeVersion = (string)YamlDocuments.ParseFile(Path.Combine(Helm.ChartDirectory, "Chart.yaml")).Single()["kubeVersion"]!;
+
+        Assert.Equal($">={ClusterCapabilities.MinimumSupported}.0-0", kubeVersion);
+    }
+
     private static string AppVersion => (string)YamlDocuments.ParseFile(Path.Combine(Helm.ChartDirectory, "Chart.yaml")).Single()["appVersion"]!;
 }

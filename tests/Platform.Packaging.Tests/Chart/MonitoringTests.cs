@@ -4,6 +4,7 @@ using Platform.Contracts;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Controller;
 using Platform.Operator.Reconciliation;
+using Platform.Operator.Runtime;
 using Platform.Packaging.Tests.Support;
 using Prometheus;
 
@@ -55,7 +56,7 @@ public sealed partial class MonitoringTests
         string[] arguments = [.. ChartVariants.Of(variant), "--set", "metrics.podMonitor.enabled=true"];
         var chart = await RenderedChart.RenderAsync(arguments);
         var monitor = chart.Single("PodMonitor");
-        var template = DesiredStateBuilder.Build(Services.Cpu("resnet"), new ReconcileSettings { DefaultImage = "example/inference-pod:1" }, 1).Deployment.Spec.Template;
+        var template = DesiredStateBuilder.Build(Services.Cpu("resnet"), new ReconcileSettings { DefaultImage = "example/inference-pod:1" }, 1, ClusterCapabilities.Newest).Deployment.Spec.Template;
         var endpoint = Assert.Single(monitor["spec"]!["podMetricsEndpoints"]!.AsArray());
 
         foreach (var (key, value) in monitor["spec"]!["selector"]!["matchLabels"]!.AsObject())
@@ -235,9 +236,8 @@ public sealed partial class MonitoringTests
             names.UnionWith([name, name + "_bucket", name + "_sum", name + "_count"]);
         }
         var registry = Metrics.NewCustomRegistry();
-        var operatorMetrics = new OperatorMetrics(registry);
-        operatorMetrics.CountReconcile("error");
-        operatorMetrics.CountWrite("apply", "deployments");
+        new OperatorMetrics(registry).CountWrite("apply", "deployments");
+        new ControllerMetrics(registry).CountReconcile("error");
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
         var exposition = System.Text.Encoding.UTF8.GetString(stream.ToArray());

@@ -10,6 +10,7 @@ using Platform.KubeApiDouble;
 using Platform.KubeApiDouble.Diagnostics;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Controller;
+using Platform.Operator.Runtime;
 using Platform.Operator.Hosting;
 using Platform.Packaging.Tests.Support;
 
