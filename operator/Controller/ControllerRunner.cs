@@ -1,5 +1,6 @@
 using k8s.Autorest;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling;
 
 namespace Platform.Operator.Controller;
 

@@ -1,5 +1,6 @@
 using k8s;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling;
 using Platform.Operator.Autoscaling.Actuation;
 using Platform.Operator.Autoscaling.Prometheus;
 using Platform.Operator.Autoscaling.Scraping;
@@ -63,7 +64,8 @@ public static class OperatorHost
         builder.Services.AddSingleton(sp => new InferenceServiceReconciler(sp.GetRequiredService<ClusterCache>(), sp.GetRequiredService<ClusterWriter>(),
             sp.GetRequiredService<EventRecorder>(), settings, sp.GetRequiredService<AutoscalerRegistry>(), time));
         builder.Services.AddSingleton(new WorkQueue<string>(time));
-        builder.Services.AddHttpClient(nameof(PodMetricsScraper));
+        // A failed scrape is one rate-limited Warning line from the autoscaler, not the client factory's stack traces.
+        builder.Services.AddHttpClient(nameof(PodMetricsScraper)).RemoveAllLoggers();
         builder.Services.AddSingleton(sp => new PodMetricsScraper(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PodMetricsScraper)), time,
             TimeSpan.FromSeconds(options.Autoscaler.ScrapeTimeoutSeconds), new ExpositionLimits { MaxBytes = options.Autoscaler.MaxMetricsBytes }));
         builder.Services.AddSingleton(sp => new AutoscalerLoop(sp.GetRequiredService<ClusterCache>(), sp.GetRequiredService<WorkQueue<string>>(),

@@ -42,6 +42,12 @@ public sealed record AutoscalerSettings
     /// </summary>
     public TimeSpan ThroughputMemory { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// What identifies the pods' code and model (the operator uses the pod template's hash):
+    /// a throughput learned on one version does not bound the replicas of another.
+    /// </summary>
+    public string? PodVersion { get; init; }
+
     public ScalingRules ScaleUp { get; init; } = ScalingRules.DefaultScaleUp;
 
     /// <summary>

@@ -19,9 +19,10 @@ public readonly record struct PanicState(DateTimeOffset? Since, DateTimeOffset L
 
 /// <summary>
 /// Requests per second one ready replica served while the service sat at its target
-/// (load per replica within 20% of the target), learned as a moving average.
+/// (load per replica within 20% of the target), learned as a moving average, with the
+/// target and the pod version it was learned at (it holds for those only).
 /// </summary>
-public readonly record struct ThroughputAtTarget(double RequestsPerSecondPerReplica, DateTimeOffset ObservedAt);
+public readonly record struct ThroughputAtTarget(double RequestsPerSecondPerReplica, DateTimeOffset ObservedAt, double Target, string? PodVersion);
 
 /// <summary>
 /// What the policy remembers between decisions of one service. Immutable; each decision

@@ -48,6 +48,9 @@ public enum ScalingReason
     /// <summary>Some ready pods have no fresh metrics, so no scale-down.</summary>
     ScaleDownBlockedMissingMetrics,
 
+    /// <summary>Some measured pods were scraped only once (no window yet), so no scale-down.</summary>
+    ScaleDownBlockedNoWindow,
+
     /// <summary>Panic: scaling up at once to the short-window proposal.</summary>
     PanicScaleUp,
 

@@ -120,10 +120,14 @@ public static class PodMetricsExtractor
                 throw new PodMetricsContractException(podName, $"histogram '{name}' has no +Inf bucket in series {Describe(key)}");
             }
 
-            if (builder.Sum is not { } sum || double.IsNaN(sum))
+            if (builder.Sum is not { } sum)
             {
                 throw new PodMetricsContractException(podName, $"histogram '{name}' has no _sum in series {Describe(key)}");
             }
+
+            // Latencies are never negative: a negative or infinite sum would turn into
+            // negative time in flight once differenced across a counter reset.
+            RequireCount(podName, name + "_sum", sum);
 
             var bounds = builder.Buckets.Keys.ToArray();
             var counts = builder.Buckets.Values.ToArray();
