@@ -72,9 +72,10 @@ public static class AutoscalerRound
         var signalSettings = AutoscalerSettingsFactory.Signals(spec);
         var policySettings = AutoscalerSettingsFactory.Policy(spec) with
         {
-            // Rising load is projected over the time a new pod of this service takes to turn ready.
-            ScaleUpLeadTime = PodStartTime.Median(pods) ?? TimeSpan.Zero,
+            // Load is forecast over the time a new pod of this service takes to turn ready, plus one scrape.
+            ScaleUpLeadTime = AutoscalerSettingsFactory.LeadTime(PodStartTime.P90(pods), signalSettings.ScrapeInterval),
             PodVersion = PodVersion(pods),
+            Batcher = AutoscalerSettingsFactory.Batcher(service.Spec.Serving),
         };
 
         var history = state.Scrapes.RetainOnly(pods.Select(p => p.Metadata.Name));

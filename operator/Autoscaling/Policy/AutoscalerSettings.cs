@@ -31,6 +31,14 @@ public sealed record AutoscalerSettings
     /// </summary>
     public TimeSpan ScaleUpLeadTime { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// The pods' batcher. With it and a target p95, and once pods export their service-time
+    /// curve, replicas are sized from the forecast arrival rate against each pod's capacity
+    /// at the target (see <see cref="CapacityRule"/>); queue depth, p95 and panic remain the
+    /// reactive guard. Null turns the rule off.
+    /// </summary>
+    public Capacity.BatcherShape? Batcher { get; init; }
+
     /// <summary>Relative change of the proposal that is ignored (HPA: 0.1).</summary>
     public double Tolerance { get; init; } = 0.1;
 
@@ -103,6 +111,11 @@ public sealed record AutoscalerSettings
         if (ThroughputMemory < TimeSpan.Zero)
         {
             errors.Add($"throughput memory must not be negative (was {ThroughputMemory}).");
+        }
+
+        if (Batcher is { } batcher)
+        {
+            errors.AddRange(batcher.Validate());
         }
 
         ScaleUp.Validate("scale-up", errors);

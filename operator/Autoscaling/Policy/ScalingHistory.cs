@@ -36,6 +36,12 @@ public sealed record ScalingHistory(
     /// <summary>The learned throughput per replica at the target, if the service has been seen there.</summary>
     public ThroughputAtTarget? Throughput { get; init; }
 
+    /// <summary>The forecast of the service's arrival rate; null until the rate rule has seen a rate.</summary>
+    public ArrivalForecast? Forecast { get; init; }
+
+    /// <summary>Observed over predicted p95 of the capacity model, smoothed (see <see cref="Capacity.CapacityCorrection"/>).</summary>
+    public double CapacityRatio { get; init; } = 1;
+
     /// <summary>A history with nothing in it.</summary>
     public static readonly ScalingHistory Empty = new([], [], default);
 

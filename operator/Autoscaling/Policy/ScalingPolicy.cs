@@ -63,7 +63,8 @@ public static class ScalingPolicy
         }
 
         signals = SignalGuard.Sanitize(signals);
-        var proposal = Propose(now, currentReplicas, signals, history, settings);
+        (var capacity, history) = CapacityRule.Evaluate(now, signals, history, settings);
+        var proposal = Propose(now, currentReplicas, signals, history, settings, capacity);
         var reason = proposal.Reason;
         var message = proposal.Message;
         var recommended = proposal.Replicas;
@@ -82,7 +83,7 @@ public static class ScalingPolicy
         }
 
         history = LearnThroughput(now, currentReplicas, proposal.QueueLoad, signals, history, settings);
-        if (recommended < currentReplicas && ThroughputFloor(now, signals, history, settings) is { } floor && floor > recommended)
+        if (recommended < currentReplicas && capacity is null && ThroughputFloor(now, signals, history, settings) is { } floor && floor > recommended)
         {
             recommended = Math.Min(floor, currentReplicas);
             reason = ScalingReason.ScaleDownLimitedByThroughput;
@@ -228,7 +229,7 @@ public static class ScalingPolicy
     }
 
     private static Proposal Propose(
-        DateTimeOffset now, int currentReplicas, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
+        DateTimeOffset now, int currentReplicas, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings, CapacityView? capacity)
     {
         var target = settings.TargetQueueDepthPerReplica;
         // A rise shows in the short window and is followed at once. Otherwise the stable
@@ -241,12 +242,25 @@ public static class ScalingPolicy
         stableLoad += missingLoad;
         shortLoad += missingLoad;
         var load = shortLoad >= stableLoad ? shortLoad : Math.Clamp(currentReplicas * target, shortLoad, stableLoad);
-        var growth = ProjectedGrowth(now, signals, history, settings.ScaleUpLeadTime);
+        var growth = capacity is null ? ProjectedGrowth(now, signals, history, settings.ScaleUpLeadTime) : 1;
         var queueExact = load * growth / target;
         var exact = queueExact;
         var driver = ScalingReason.ScaleUpQueueDepth;
+        var overloaded = signals.Short.OverloadRejectionRate > 0 || signals.Stable.OverloadRejectionRate > 0;
+        if (capacity is { } rated)
+        {
+            // The rate rule sizes; queue depth only guards against what the rate cannot see
+            // (pods refusing requests).
+            exact = overloaded ? Math.Max(rated.Exact, queueExact) : rated.Exact;
+            driver = overloaded && queueExact > rated.Exact ? ScalingReason.ScaleUpQueueDepth : ScalingReason.ScaleUpArrivalRate;
+        }
+
         var missingNote = signals.MissingPods.IsEmpty ? string.Empty : $" and {signals.MissingPods.Length} unmeasured pods counted at {Num(missingLoad / signals.MissingPods.Length)} each";
-        var basis = $"{Num(load)} requests in flight over {signals.MeasuredPods} measured pods{missingNote} ({Num(signals.Stable.ArrivalRate)}/s arriving, {Num(signals.Stable.RequestRate)}/s answered, {Num(signals.Stable.OverloadRejectionRate)}/s refused) at a target of {Num(target)} per replica{(growth > 1 ? $", rising ×{Num(growth)} over the {Num(settings.ScaleUpLeadTime.TotalSeconds)} s lead time," : string.Empty)} ask for {Num(queueExact)}";
+        var basis = $"{Num(load)} requests in flight over {signals.MeasuredPods} measured pods{missingNote} ({Num(signals.Stable.ArrivalRate)}/s arriving, {Num(signals.Stable.RequestRate)}/s answered, {Num(signals.Stable.OverloadRejectionRate)}/s refused) at a target of {Num(target)} per replica{(growth > 1 ? $", rising ×{Num(growth)} over the {Num(settings.ScaleUpLeadTime.TotalSeconds)} s lead time," : string.Empty)} ask for {Num(queueExact)}{(capacity is not null && !overloaded ? " (a guard only while pods refuse requests)" : string.Empty)}";
+        if (capacity is { } view)
+        {
+            basis = view.Message + "; " + basis;
+        }
         if (settings.TargetLatencyP95 is { } targetLatency && LatencyEvidence(signals) is { } latency)
         {
             var latencyExact = latency.Pods * latency.P95 / targetLatency.TotalSeconds;

@@ -21,6 +21,9 @@ public enum ScalingReason
     /// <summary>Scaling up because of queue depth.</summary>
     ScaleUpQueueDepth,
 
+    /// <summary>Scaling up because the forecast arrival rate needs more pods at their capacity at the target p95.</summary>
+    ScaleUpArrivalRate,
+
     /// <summary>Scaling up because the p95 latency is above its target.</summary>
     ScaleUpLatency,
 

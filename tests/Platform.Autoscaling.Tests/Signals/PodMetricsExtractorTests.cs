@@ -46,6 +46,39 @@ public class PodMetricsExtractorTests
     }
 
     [Fact]
+    public async Task Reads_the_service_time_curve_with_its_model_version()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(registry);
+        factory.CreateGauge(PodMetrics.QueueDepth, "q").Set(0);
+        factory.CreateGauge(PodMetrics.InFlight, "f").Set(0);
+        var curve = factory.CreateGauge(PodMetrics.BatchServiceTime, "s", [PodMetrics.ModelLabel, PodMetrics.ModelVersionLabel, PodMetrics.BatchSizeLabel]);
+        curve.WithLabels("m", "7", "1").Set(0.003);
+        curve.WithLabels("m", "7", "8").Set(0.022);
+        using var body = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(body);
+        body.Position = 0;
+
+        var snapshot = PodMetricsExtractor.Extract("pod-1", T0, await ExpositionParser.ParseAsync(body));
+
+        Assert.Equal([1, 8], snapshot.ServiceCurve.Keys);
+        Assert.Equal(0.022, snapshot.ServiceCurve[8]);
+        Assert.Equal("7", snapshot.ModelVersion);
+        Assert.Empty(Extract(Gauges).ServiceCurve);
+    }
+
+    [Theory]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"0\"} 0.1\n", "batch_size=\"0\", expected a positive integer")]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"x\"} 0.1\n", "expected a positive integer")]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"2\"} -0.1\n", "expected a finite non-negative number")]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"2\"} NaN\n", "expected a finite non-negative number")]
+    public void A_bad_service_time_curve_is_a_contract_violation(string line, string reason)
+    {
+        var error = Assert.Throws<PodMetricsContractException>(() => Extract(Gauges + line));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pod_that_answered_nothing_yet_has_no_histogram_series()
     {
         var snapshot = Extract($"{PodMetrics.QueueDepth} 0\n{PodMetrics.InFlight} 0\n");
