@@ -39,7 +39,7 @@ public static class PodApp
 
         var model = ModelLoader.Load(options.Model, options.Gpu);
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        var metrics = new PodMetricSet(registry, model.Metadata.Name);
+        var metrics = new PodMetricSet(registry, model.Metadata.Name, model.Metadata.Version);
         metrics.QueueCapacity.Set(options.Queue.Capacity);
 
         builder.Services.AddSingleton(options);

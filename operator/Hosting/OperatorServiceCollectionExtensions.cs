@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling;
 using Platform.Operator.Autoscaling.Actuation;
 using Platform.Operator.Autoscaling.Prometheus;
 using Platform.Operator.Autoscaling.Scraping;
@@ -50,7 +51,8 @@ public static class OperatorServiceCollectionExtensions
     /// <summary>The builtin autoscaler's loop, run while this replica leads.</summary>
     public static IServiceCollection AddBuiltinAutoscaler(this IServiceCollection services, AutoscalerOptions options)
     {
-        services.AddHttpClient(nameof(PodMetricsScraper));
+        // A failed scrape is one rate-limited Warning line from the autoscaler, not the client factory's stack traces.
+        services.AddHttpClient(nameof(PodMetricsScraper)).RemoveAllLoggers();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PodMetricsScraper>(sp,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PodMetricsScraper)),
             TimeSpan.FromSeconds(options.ScrapeTimeoutSeconds), new ExpositionLimits { MaxBytes = options.MaxMetricsBytes }));
