@@ -24,7 +24,16 @@ public static class CudaRuntimeCheck
         {
             throw Unavailable($"{PodSettings.ModelExecutionProvider} is '{PodSettings.ExecutionProviders.Cuda}' but {ProviderLibrary} is not beside the pod in {AppContext.BaseDirectory}; use the GPU build (-p:OnnxRuntimeFlavor=Gpu)");
         }
-        var needed = ElfNeededLibraries.Read(provider).Append(CudnnLibrary).ToList();
+        IReadOnlyList<string> linked;
+        try
+        {
+            linked = ElfNeededLibraries.Read(provider);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable($"{PodSettings.ModelExecutionProvider} is '{PodSettings.ExecutionProviders.Cuda}' but {provider} cannot be read: {e.Message}");
+        }
+        var needed = linked.Append(CudnnLibrary).ToList();
         var missing = needed.Where(name => !CanLoad(name, Path.GetDirectoryName(provider)!)).ToList();
         int? count = null;
         var error = "";

@@ -89,12 +89,24 @@ public sealed class CudaSettingsTests
         Assert.All(needed, n => Assert.Matches(@"^[A-Za-z0-9_.+-]+\.so(\.[0-9]+)*$", n));
     }
 
-    [Fact]
-    public void The_elf_reader_refuses_a_file_that_is_not_elf()
+    [Theory]
+    [InlineData("not an ELF file at all, only some words and more words to fill sixty four", "model.onnx is not an ELF file")]
+    [InlineData("short", "model.onnx is not an ELF file")]
+    public void The_elf_reader_refuses_a_file_that_is_not_elf(string content, string expected)
     {
-        using var stream = new MemoryStream("not an ELF file at all, only some words and more words to fill sixty four"u8.ToArray());
+        using var stream = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(content));
 
         var error = Assert.Throws<InvalidDataException>(() => ElfNeededLibraries.Read(stream, "model.onnx"));
-        Assert.Equal("model.onnx is not an ELF file", error.Message);
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void The_elf_reader_refuses_a_truncated_library_instead_of_reading_past_its_end()
+    {
+        var architecture = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        var library = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "runtimes", $"linux-{architecture}", "native", "libonnxruntime.so"));
+        using var truncated = new MemoryStream(library, 0, 4096);
+
+        Assert.Throws<InvalidDataException>(() => ElfNeededLibraries.Read(truncated, "libonnxruntime.so"));
     }
 }
