@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Reconciliation;
 
 namespace Platform.Operator.Controller;
 
@@ -10,7 +11,7 @@ namespace Platform.Operator.Controller;
 /// objects under one field manager (forced, as controllers should), status merge patches
 /// guarded by resourceVersion, and events.
 /// </summary>
-public sealed class ClusterWriter(IKubernetes client, Reconciliation.ReconcileSettings settings, OperatorMetrics metrics)
+public sealed class ClusterWriter(IKubernetes client, ReconcileSettings settings, OperatorMetrics metrics)
 {
     private readonly string _fieldManager = settings.FieldManager;
 

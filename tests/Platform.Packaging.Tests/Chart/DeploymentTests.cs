@@ -126,6 +126,7 @@ public sealed class DeploymentTests
         Assert.Equal(ChartVariants.LeaderElectionOf(variant), options.LeaderElection.Enabled);
         Assert.Equal(ChartVariants.WatchNamespaceOf(variant), options.WatchNamespace);
         Assert.Equal("ghcr.io/platform/inference-pod:" + AppVersion, options.DefaultImage);
+        Assert.Equal(5, options.PreStopSleepSeconds);
         if (options.LeaderElection.Enabled)
         {
             Assert.Equal(ChartConfiguration.PodName, options.LeaderElection.Identity);
