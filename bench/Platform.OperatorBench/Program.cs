@@ -9,8 +9,13 @@ using Platform.Operator.Hosting;
 // Creates N InferenceServices at once against the Kubernetes API double and measures how the
 // operator copes: time until every one is reconciled (status observed), API requests per
 // reconcile, and writes in steady state over a few resync periods (the target is zero).
+// With --envtest, against a real control plane instead (see EnvTestRun).
+//   Platform.OperatorBench [count] [resyncSeconds] [--envtest]
+var envtest = args.Contains("--envtest");
+args = args.Where(a => a != "--envtest").ToArray();
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
 var resyncSeconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+if (envtest) return await Platform.OperatorBench.EnvTestRun.RunAsync(count, resyncSeconds, steadySeconds: resyncSeconds * 3 + 1);
 
 await using var api = await KubeApiServer.StartAsync();
 var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.BaseUrl });
@@ -58,3 +63,4 @@ foreach (var group in requests.Where(r => r.IsWrite).GroupBy(r => $"{r.Verb} {r.
 {
     Console.WriteLine($"  {group.Key}: {group.Count()}");
 }
+return 0;

@@ -26,13 +26,16 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     private readonly string _kind;
     private readonly ConcurrentDictionary<string, T> _cache = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<T, T> _transform;
 
-    public Informer(string kind, IResourceSource<T> source, TimeProvider time, ILogger logger)
+    /// <param name="transform">Trims each object before it is cached and reported; default: <see cref="CacheTransforms.For{T}"/>.</param>
+    public Informer(string kind, IResourceSource<T> source, TimeProvider time, ILogger logger, Func<T, T>? transform = null)
     {
         _kind = kind;
         _source = source;
         _time = time;
         _logger = logger;
+        _transform = transform ?? CacheTransforms.For<T>();
     }
 
     /// <summary>Raised with the object's latest state on every add, update and delete.</summary>
@@ -113,6 +116,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
     private void Apply(WatchEventType type, T item)
     {
+        if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted) item = _transform(item);
         switch (type)
         {
             case WatchEventType.Added:
@@ -131,8 +135,9 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     private void Replace(IReadOnlyList<T> items)
     {
         var seen = new HashSet<string>();
-        foreach (var item in items)
+        foreach (var listed in items)
         {
+            var item = _transform(listed);
             var key = KeyOf(item);
             seen.Add(key);
             var previous = _cache.GetValueOrDefault(key);

@@ -17,7 +17,8 @@ namespace Platform.EnvTest;
 /// </summary>
 public sealed class ControlPlane : IAsyncDisposable
 {
-    public const string ServiceClusterIpRange = "10.0.0.0/24";
+    // Kubernetes' default range: room for a Service per InferenceService in a thousand-service run (a /24 holds 254).
+    public const string ServiceClusterIpRange = "10.96.0.0/12";
     public const string AdminUser = "envtest-admin";
 
     private readonly List<ControlPlaneProcess> _processes = [];
