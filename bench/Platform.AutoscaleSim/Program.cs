@@ -10,7 +10,7 @@ using Platform.AutoscaleSim.Workload;
 // Compares the operator's autoscaling policy with HPA, KEDA, Knative KPA and an oracle on
 // simulated pods with a CPU and a GPU service-time curve. Usage:
 //   dotnet run -c Release --project bench/Platform.AutoscaleSim -- [--out DIR] [--profiles DIR]
-//       [--seed N] [--balancing least-queue|round-robin] [--traces step,ramp,spike,diurnal] [--no-plots]
+//       [--seed N] [--seeds COUNT (5): seeds N..N+COUNT-1, mean and worst] [--balancing least-queue|round-robin] [--traces step,ramp,spike,diurnal] [--no-plots]
 //       [--sweep]                      one pod's in-flight, p95 and refusals against load, then exit
 //       [--log CURVE/TRACE/POLICY]     every decision of that platform policy run, in words, on stderr
 var options = ParseOptions(args);
@@ -19,7 +19,7 @@ if (options is null)
     return 2;
 }
 
-var (outDir, profilesDir, seed, balancing, traceNames, plots, sweep, log) = options.Value;
+var (outDir, profilesDir, seed, seedCount, balancing, traceNames, plots, sweep, log) = options.Value;
 Directory.CreateDirectory(outDir);
 var stopwatch = Stopwatch.StartNew();
 
@@ -55,19 +55,22 @@ if (sweep)
 var traces = LoadTrace.All.Where(t => traceNames is null || traceNames.Contains(t.Name)).ToList();
 var experiments = curves.AsParallel().AsOrdered().Select(c => new Experiment(c, balancing, seed, log)).ToList();
 var calibrated = stopwatch.Elapsed;
+var seeds = Enumerable.Range(seed, seedCount).ToList();
 var jobs = (from experiment in experiments
             from trace in traces
             from factory in experiment.Autoscalers(trace)
-            select (experiment, trace, factory)).ToList();
-var results = new RunResult[jobs.Count];
+            from runSeed in seeds
+            select (experiment, trace, factory, runSeed)).ToList();
+var seeded = new (int Seed, RunResult Run)[jobs.Count];
 Parallel.For(0, jobs.Count, i =>
 {
-    var (experiment, trace, factory) = jobs[i];
-    results[i] = experiment.Run(trace, factory());
+    var (experiment, trace, factory, runSeed) = jobs[i];
+    seeded[i] = (runSeed, experiment.Run(trace, factory(runSeed), runSeed));
 });
+var results = seeded.Where(r => r.Seed == seed).Select(r => r.Run).ToArray();
 
 var report = new StringBuilder();
-report.AppendLine(CultureInfo.InvariantCulture, $"Seed {seed}, load balancing {balancing}, {Simulator.TickSeconds * 1000:0} ms ticks.");
+report.AppendLine(CultureInfo.InvariantCulture, $"Seeds {seed}–{seed + seedCount - 1} (calibration with seed {seed}), load balancing {balancing}, {Simulator.TickSeconds * 1000:0} ms ticks.");
 report.AppendLine();
 foreach (var experiment in experiments)
 {
@@ -75,9 +78,15 @@ foreach (var experiment in experiments)
 }
 
 report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"Mean and worst over the {seedCount} seeds:");
+report.AppendLine();
+report.Append(MarkdownTable.RenderSeeds(seeded));
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"Seed {seed} alone:");
+report.AppendLine();
 report.Append(MarkdownTable.Render(results));
 report.AppendLine();
-report.AppendLine("Decisions of the platform policy (reason counts):");
+report.AppendLine(CultureInfo.InvariantCulture, $"Decisions of the platform policy, seed {seed} (reason counts):");
 report.AppendLine();
 foreach (var run in results.Where(r => r.Notes.Length > 0))
 {
@@ -94,16 +103,17 @@ if (plots)
 }
 
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"Calibration {calibrated.TotalSeconds:0.0} s, then {results.Length} runs and plots: {stopwatch.Elapsed.TotalSeconds:0.0} s in all on {Environment.ProcessorCount} cores.");
+report.AppendLine(CultureInfo.InvariantCulture, $"Calibration {calibrated.TotalSeconds:0.0} s, then {seeded.Length} runs and plots: {stopwatch.Elapsed.TotalSeconds:0.0} s in all on {Environment.ProcessorCount} cores.");
 File.WriteAllText(Path.Combine(outDir, "results.md"), report.ToString());
 Console.Write(report);
 return 0;
 
-static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<string>? Traces, bool Plots, bool Sweep, string? Log)? ParseOptions(string[] args)
+static (string Out, string Profiles, int Seed, int Seeds, LoadBalancing Balancing, HashSet<string>? Traces, bool Plots, bool Sweep, string? Log)? ParseOptions(string[] args)
 {
     var root = FindRepositoryRoot();
     string outDir = Path.Combine(root, "bench", "autoscaling"), profiles = Path.Combine(root, "bench", "profiles");
     var seed = 42;
+    var seedCount = 5;
     var balancing = LoadBalancing.LeastQueue;
     HashSet<string>? traces = null;
     var plots = true;
@@ -119,6 +129,10 @@ static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<
                 case "--out": outDir = Value(); break;
                 case "--profiles": profiles = Value(); break;
                 case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--seeds":
+                    seedCount = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1");
+                    break;
                 case "--balancing":
                     balancing = Value() switch
                     {
@@ -149,7 +163,7 @@ static (string Out, string Profiles, int Seed, LoadBalancing Balancing, HashSet<
         }
     }
 
-    return (outDir, profiles, seed, balancing, traces, plots, sweep, log);
+    return (outDir, profiles, seed, seedCount, balancing, traces, plots, sweep, log);
 }
 
 static string FindRepositoryRoot()

@@ -11,7 +11,12 @@ namespace Platform.AutoscaleSim.Autoscalers;
 /// HPA's default behavior. Syncs every 15 s over a 15 s metrics window (metrics-server's
 /// default resolution).
 /// </summary>
-public sealed class HpaCpuAutoscaler(double targetUtilization, int minReplicas, int maxReplicas) : IAutoscaler
+/// <param name="smActivity">
+/// GPU pods: utilization is SM activity as DCGM reports it (busy time weighted by batch fill,
+/// see <see cref="SimPod.ActiveSecondsAt"/>), served to the HPA as a pod metric, instead of
+/// the time-busy fraction that a GPU pod holds near 100% at any load.
+/// </param>
+public sealed class HpaCpuAutoscaler(double targetUtilization, int minReplicas, int maxReplicas, bool smActivity = false) : IAutoscaler
 {
     private const double MetricsWindowSeconds = 15;
     private const double Tolerance = 0.1;
@@ -19,7 +24,7 @@ public sealed class HpaCpuAutoscaler(double targetUtilization, int minReplicas, 
     private readonly HpaBehavior _behavior = new(minReplicas, maxReplicas);
     private readonly Dictionary<string, (double At, double Busy)> _previous = [];
 
-    public string Name => $"HPA CPU {targetUtilization:P0}";
+    public string Name => smActivity ? $"HPA GPU SM activity {targetUtilization:P0}" : $"HPA CPU {targetUtilization:P0}";
 
     public double IntervalSeconds => 15;
 
@@ -52,7 +57,7 @@ public sealed class HpaCpuAutoscaler(double targetUtilization, int minReplicas, 
         var utilizations = new List<double>();
         foreach (var pod in cluster.ReadyPods)
         {
-            var busy = pod.BusySecondsAt(now);
+            var busy = smActivity ? pod.ActiveSecondsAt(now) : pod.BusySecondsAt(now);
             var since = Math.Max(now - MetricsWindowSeconds, pod.ReadyAt);
             if (_previous.TryGetValue(pod.Name, out var previous) && previous.At >= since - 1e-9 && now - previous.At > 1e-9)
             {

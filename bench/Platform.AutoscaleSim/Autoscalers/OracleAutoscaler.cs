@@ -8,9 +8,10 @@ namespace Platform.AutoscaleSim.Autoscalers;
 /// and keeps them while the load of that horizon needs them.
 /// </summary>
 /// <param name="podsFor">The fewest pods that serve a rate within the SLO (calibrated offline).</param>
-public sealed class OracleAutoscaler(Func<double, double> rateAt, Func<double, int> podsFor, double coldStartSeconds, int minReplicas, int maxReplicas) : IAutoscaler
+/// <param name="coldStartSeconds">How far ahead it looks; 0 makes the reactive oracle, which learns of a change only when it happens (the floor cold start sets).</param>
+public sealed class OracleAutoscaler(Func<double, double> rateAt, Func<double, int> podsFor, double coldStartSeconds, int minReplicas, int maxReplicas, string name = "oracle") : IAutoscaler
 {
-    public string Name => "oracle";
+    public string Name => name;
 
     public double IntervalSeconds => 1;
 

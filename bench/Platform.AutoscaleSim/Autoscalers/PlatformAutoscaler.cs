@@ -1,4 +1,7 @@
+using k8s.Models;
 using Platform.AutoscaleSim.Cluster;
+using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Autoscaling.Actuation;
 using Platform.Operator.Autoscaling.Policy;
 using Platform.Operator.Autoscaling.Prometheus;
 using Platform.Operator.Autoscaling.Signals;
@@ -6,18 +9,33 @@ using Platform.Operator.Autoscaling.Signals;
 namespace Platform.AutoscaleSim.Autoscalers;
 
 /// <summary>
-/// The operator's autoscaler: every scrape interval it renders each ready pod's /metrics
-/// text, parses it with the operator's parser, keeps the scrape history, computes the
-/// signals and calls the same <see cref="ScalingPolicy.Decide"/> the operator calls.
+/// The operator's autoscaler, run as the operator runs it: an InferenceService spec with the
+/// CRD's defaults (only the targets and the replica range set), the settings factory, the
+/// history start, and <see cref="AutoscalerRound.Run"/> over Pod objects with their creation
+/// and Ready times. Every scrape interval each ready pod's /metrics text (prometheus-net
+/// layout) goes through the operator's parser and extractor; a scrape fails with
+/// <see cref="ScrapeFailureRate"/>, as a pod too busy to answer in time does.
 /// </summary>
-public sealed class PlatformAutoscaler(string name, AutoscalerSettings settings, SignalSettings signalSettings) : IAutoscaler
+public sealed class PlatformAutoscaler : IAutoscaler
 {
-    private PodScrapeHistory _scrapes = PodScrapeHistory.Empty;
-    private ScalingHistory _history = ScalingHistory.Empty;
+    /// <summary>Fraction of scrapes that fail (timeouts, resets).</summary>
+    public const double ScrapeFailureRate = 0.03;
 
-    public string Name { get; } = name;
+    private readonly ServiceAutoscalerState _state = new();
+    private readonly InferenceService _service;
+    private readonly Random _scrapes;
 
-    public double IntervalSeconds => signalSettings.ScrapeInterval.TotalSeconds;
+    public PlatformAutoscaler(string name, InferenceServiceSpec spec, int seed)
+    {
+        Name = name;
+        _service = new InferenceService { Metadata = new V1ObjectMeta { Name = "sim", NamespaceProperty = "bench" }, Spec = spec };
+        _scrapes = new Random(seed ^ 0x5C4A);
+        IntervalSeconds = AutoscalerSettingsFactory.Signals(spec.Autoscaling).ScrapeInterval.TotalSeconds;
+    }
+
+    public string Name { get; }
+
+    public double IntervalSeconds { get; }
 
     /// <summary>How often each reason shaped a decision, for the report.</summary>
     public Dictionary<ScalingReason, int> Reasons { get; } = [];
@@ -30,20 +48,36 @@ public sealed class PlatformAutoscaler(string name, AutoscalerSettings settings,
     public int Decide(double now, SimCluster cluster)
     {
         var at = SimClock.At(now);
+        var scrapes = new List<PodScrape>();
         foreach (var pod in cluster.ReadyPods)
         {
+            if (_scrapes.NextDouble() < ScrapeFailureRate)
+            {
+                scrapes.Add(PodScrape.Failed(pod.Name, "no answer within 2000 ms"));
+                continue;
+            }
+
             var families = ExpositionParser.Parse(PodExposition.Render(pod, cluster.Spec.ModelName));
-            _scrapes = _scrapes.Record(PodMetricsExtractor.Extract(pod.Name, at, families), signalSettings.Retention);
+            scrapes.Add(PodScrape.Succeeded(PodMetricsExtractor.Extract(pod.Name, at, families)));
         }
 
-        _scrapes = _scrapes.RetainOnly(cluster.Pods.Select(p => p.Name));
-        var pods = cluster.Pods.Select(p => new PodState(p.Name, p.Phase == PodPhase.Ready)).ToList();
-        var signals = SignalCalculator.Compute(at, pods, _scrapes, signalSettings);
-        var decision = ScalingPolicy.Decide(at, cluster.DesiredReplicas, signals, _history, settings);
-        _history = decision.History;
+        var pods = cluster.Pods.Select(Pod).ToList();
+        var outcome = AutoscalerRound.Run(_state, at, _service, cluster.DesiredReplicas, pods, scrapes);
+        var decision = outcome.Decision;
         Log?.Invoke($"{now,7:0.0}s replicas {cluster.DesiredReplicas} ready {cluster.ReadyPods.Count} -> {decision.DesiredReplicas} {decision.Reason}: {decision.Message}");
         Reasons[decision.Reason] = Reasons.GetValueOrDefault(decision.Reason) + 1;
         PanicDecisions += decision.Panicking ? 1 : 0;
         return decision.DesiredReplicas;
     }
+
+    private static V1Pod Pod(SimPod pod) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = pod.Name, CreationTimestamp = SimClock.At(pod.CreatedAt).UtcDateTime },
+        Status = new V1PodStatus
+        {
+            Conditions = pod.Phase == PodPhase.Ready
+                ? [new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = SimClock.At(pod.ReadyAt).UtcDateTime }]
+                : [new V1PodCondition { Type = "Ready", Status = "False" }],
+        },
+    };
 }

@@ -37,6 +37,15 @@ public static class PodExposition
             text.Append(PodMetrics.RequestDuration).Append("_bucket{").Append(labels).Append(",le=\"+Inf\"} ").Append(cumulative).Append('\n');
         }
 
+        text.Append("# HELP ").Append(PodMetrics.BatchServiceTime).Append(" Mean time of one model run at a batch size in seconds.\n");
+        text.Append("# TYPE ").Append(PodMetrics.BatchServiceTime).Append(" gauge\n");
+        foreach (var (size, (mean, _)) in pod.ServiceCurve)
+        {
+            text.Append(PodMetrics.BatchServiceTime).Append('{').Append(PodMetrics.ModelLabel).Append("=\"").Append(modelName).Append("\",")
+                .Append(PodMetrics.ModelVersionLabel).Append("=\"1\",").Append(PodMetrics.BatchSizeLabel).Append("=\"").Append(size.ToString(CultureInfo.InvariantCulture))
+                .Append("\"} ").Append(Format(mean)).Append('\n');
+        }
+
         text.Append("# HELP ").Append(PodMetrics.Rejections).Append(" Requests refused or dropped before compute, by reason.\n");
         text.Append("# TYPE ").Append(PodMetrics.Rejections).Append(" counter\n");
         if (pod.Refused > 0)

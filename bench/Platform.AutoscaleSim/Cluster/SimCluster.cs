@@ -14,10 +14,15 @@ public sealed class SimCluster
     private readonly List<SimPod> _draining = [];
     private readonly List<SimPod> _ready = [];
     private int _created;
+    private readonly Random _starts;
 
-    public SimCluster(PodSpec spec, LoadBalancing balancing, int initialReplicas)
+    /// <summary>Log-normal spread of pod start times (σ of the log), so a scale-up's pods turn ready one by one.</summary>
+    public const double StartSpread = 0.25;
+
+    public SimCluster(PodSpec spec, LoadBalancing balancing, int initialReplicas, int seed = 0)
     {
         _spec = spec;
+        _starts = new Random(seed ^ 0x57A7);
         _balancer = new LoadBalancer(balancing);
         for (var i = 0; i < initialReplicas; i++)
         {
@@ -111,7 +116,9 @@ public sealed class SimCluster
 
     private SimPod NewPod(double now)
     {
-        var pod = new SimPod($"pod-{_created++}", _spec, now);
+        // exp(σZ − σ²/2) has mean 1: the spec's start time stays the mean.
+        var z = Math.Sqrt(-2 * Math.Log(1 - _starts.NextDouble())) * Math.Cos(2 * Math.PI * _starts.NextDouble());
+        var pod = new SimPod($"pod-{_created++}", _spec, now, Math.Exp((StartSpread * z) - (StartSpread * StartSpread / 2)), _starts);
         _pods.Add(pod);
         return pod;
     }

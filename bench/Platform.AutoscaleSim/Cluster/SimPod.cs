@@ -28,15 +28,41 @@ public sealed class SimPod
     private double _busySeconds;
     private double _inFlightIntegral;
     private double _integralAt;
+    private double _activeSeconds;
+    private readonly SortedDictionary<int, (double Mean, long Runs)> _serviceCurve = [];
 
-    public SimPod(string name, PodSpec spec, double createdAt)
+    /// <param name="startFactor">
+    /// This pod's start time over the spec's (1 = the spec's): scheduling, image pulls and
+    /// model loads vary from pod to pod.
+    /// </param>
+    /// <param name="warmup">Draws the warm-up runs' service times, as the real pod measures them.</param>
+    public SimPod(string name, PodSpec spec, double createdAt, double startFactor = 1, Random? warmup = null)
     {
         Name = name;
         _spec = spec;
         CreatedAt = createdAt;
-        ReadyAt = createdAt + spec.ColdStartSeconds;
+        ReadyAt = createdAt + (spec.StartSeconds * startFactor) + spec.WarmupSeconds;
         _integralAt = createdAt;
+        if (warmup is not null)
+        {
+            // The real pod's warm-up runs each size a few times and exports what they took.
+            for (var size = 1; size <= spec.MaxBatch; size = size < spec.MaxBatch && size * 2 > spec.MaxBatch ? spec.MaxBatch : size * 2)
+            {
+                for (var i = 0; i < 3; i++) RecordRun(size, spec.Profile.SampleSeconds(size, warmup));
+                if (size == spec.MaxBatch) break;
+            }
+        }
     }
+
+    /// <summary>The measured mean service time per batch size, as the pod exports it (see <c>PodMetrics.BatchServiceTime</c>).</summary>
+    public IReadOnlyDictionary<int, (double Mean, long Runs)> ServiceCurve => _serviceCurve;
+
+    /// <summary>
+    /// Seconds of SM activity as DCGM's DCGM_FI_PROF_SM_ACTIVE counts it: busy time weighted by
+    /// how full the batch is (a batch of 1 on a GPU sized for 32 leaves most SMs idle), not the
+    /// time-busy fraction that reads 100% at any load.
+    /// </summary>
+    public double ActiveSecondsAt(double now) => _activeSeconds + (double.IsNaN(_busyUntil) ? 0 : Math.Max(0, now - _batchStart) * InBatch / _spec.MaxBatch);
 
     public string Name { get; }
 
@@ -142,9 +168,19 @@ public sealed class SimPod
         }
 
         _busySeconds += now - _batchStart;
+        _activeSeconds += (now - _batchStart) * InBatch / _spec.MaxBatch;
+        RecordRun(InBatch, now - _batchStart);
         _batch.Clear();
         InBatch = 0;
         _busyUntil = double.NaN;
+    }
+
+    private void RecordRun(int size, double seconds)
+    {
+        var (mean, runs) = _serviceCurve.GetValueOrDefault(size);
+        runs++;
+        mean += Math.Max(1.0 / runs, 0.05) * (seconds - mean);
+        _serviceCurve[size] = (mean, runs);
     }
 
     private void Accumulate(double now)

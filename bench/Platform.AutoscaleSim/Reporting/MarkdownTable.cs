@@ -24,4 +24,29 @@ public static class MarkdownTable
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// One row per curve × trace × policy over every seed: mean and worst request
+    /// attainment, mean and worst replica-seconds over the same seed's oracle.
+    /// </summary>
+    public static string RenderSeeds(IReadOnlyList<(int Seed, RunResult Run)> runs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| curve | trace | policy | SLO attainment mean | worst seed | refused mean | × oracle mean | worst seed |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        foreach (var group in runs.GroupBy(r => (r.Run.Curve, r.Run.Trace)))
+        {
+            var oracle = group.Where(r => r.Run.Policy == "oracle").ToDictionary(r => r.Seed, r => r.Run.ReplicaSeconds);
+            foreach (var policy in group.GroupBy(r => r.Run.Policy))
+            {
+                var attainment = policy.Select(r => r.Run.RequestAttainment).ToList();
+                var cost = policy.Where(r => oracle.GetValueOrDefault(r.Seed) > 0).Select(r => r.Run.ReplicaSeconds / oracle[r.Seed]).ToList();
+                var refused = policy.Average(r => (double)r.Run.Refused / Math.Max(1, r.Run.Offered));
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {group.Key.Curve} | {group.Key.Trace} | {policy.Key} | {attainment.Average() * 100:0.00}% | {attainment.Min() * 100:0.00}% | {refused * 100:0.00}% | {(cost.Count > 0 ? cost.Average().ToString("0.00", CultureInfo.InvariantCulture) : "–")} | {(cost.Count > 0 ? cost.Max().ToString("0.00", CultureInfo.InvariantCulture) : "–")} |"));
+            }
+        }
+
+        return text.ToString();
+    }
 }

@@ -2,8 +2,7 @@ using System.Globalization;
 using Platform.AutoscaleSim.Autoscalers;
 using Platform.AutoscaleSim.Cluster;
 using Platform.AutoscaleSim.Workload;
-using Platform.Operator.Autoscaling.Policy;
-using Platform.Operator.Autoscaling.Signals;
+using Platform.Operator.Api.V1Alpha1;
 
 namespace Platform.AutoscaleSim.Simulation;
 
@@ -67,41 +66,51 @@ public sealed class Experiment
         return (int)Math.Ceiling(rate / _capacityPerPod[CalibratedPods]);
     }
 
-    /// <summary>The operator's policy with its defaults and the service's two targets.</summary>
-    public AutoscalerSettings PlatformSettings(double? targetInFlight = null) => new()
+    /// <summary>
+    /// The InferenceService a user would write: the CRD's defaults for everything but the
+    /// replica range, the two targets (in flight per replica from one pod's load test, p95 =
+    /// the SLO) and the batcher the pods run.
+    /// </summary>
+    public InferenceServiceSpec ServiceSpec(int? scaleDownWindowSeconds = null)
     {
-        MinReplicas = 1,
-        MaxReplicas = MaxReplicas,
-        TargetQueueDepthPerReplica = targetInFlight ?? TargetInFlight,
-        TargetLatencyP95 = TimeSpan.FromSeconds(Curve.SloSeconds),
-        // The operator can measure this as the time from pod creation to Ready.
-        ScaleUpLeadTime = TimeSpan.FromSeconds(Curve.Pod.ColdStartSeconds),
-    };
-
-
-    private PlatformAutoscaler Platform(string name, AutoscalerSettings settings, LoadTrace trace) => new(name, settings, new SignalSettings())
-    {
-        Log = _log == $"{Curve.Name}/{trace.Name}/{name}" ? Console.Error.WriteLine : null,
-    };
-
-    public IReadOnlyList<Func<IAutoscaler>> Autoscalers(LoadTrace trace) =>
-    [
-        () => Platform("platform", PlatformSettings(), trace),
-        () => Platform("platform, no panic", PlatformSettings() with { Panic = PanicSettings.Default with { Enabled = false } }, trace),
-        () => Platform("platform, target = max batch", PlatformSettings(Curve.Pod.MaxBatch), trace),
-        () => Platform("platform, HPA scale-down (300 s, no throughput bound)", PlatformSettings() with
+        var spec = new InferenceServiceSpec
         {
-            ScaleDown = ScalingRules.DefaultScaleDown,
-            ThroughputMemory = TimeSpan.Zero,
-        }, trace),
-        () => new HpaCpuAutoscaler(0.7, 1, MaxReplicas),
-        () => new KedaQueueAutoscaler(Curve.Pod.MaxBatch, 1, MaxReplicas),
-        () => new KnativeKpaAutoscaler(TargetInFlight, 1, MaxReplicas),
-        () => new OracleAutoscaler(t => BaseRate * trace.Multiplier(t), PodsFor, Curve.Pod.ColdStartSeconds, 1, MaxReplicas),
+            Autoscaling = new AutoscalingSpec
+            {
+                MinReplicas = 1,
+                MaxReplicas = MaxReplicas,
+                TargetQueueDepth = (int)Math.Max(1, Math.Round(TargetInFlight)),
+                TargetP95LatencyMs = (int)Math.Round(Curve.SloSeconds * 1000),
+            },
+            // The simulated batcher takes what is queued whenever the model is idle: no delay.
+            Serving = new ServingSpec { MaxBatchSize = Curve.Pod.MaxBatch, MaxQueueDelayMs = 0, QueueCapacity = Curve.Pod.QueueCapacity, Instances = 1 },
+        };
+        if (scaleDownWindowSeconds is { } window)
+        {
+            spec.Autoscaling.ScaleDown.StabilizationWindowSeconds = window;
+        }
+
+        return spec;
+    }
+
+    private PlatformAutoscaler Platform(string name, InferenceServiceSpec spec, LoadTrace trace, int seed) => new(name, spec, seed)
+    {
+        Log = _log == $"{Curve.Name}/{trace.Name}/{name}" && seed == Seed ? Console.Error.WriteLine : null,
+    };
+
+    public IReadOnlyList<Func<int, IAutoscaler>> Autoscalers(LoadTrace trace) =>
+    [
+        seed => Platform("platform", ServiceSpec(), trace, seed),
+        seed => Platform("platform, HPA's 300 s scale-down", ServiceSpec(300), trace, seed),
+        _ => Curve.Name == "gpu" ? new HpaCpuAutoscaler(0.7, 1, MaxReplicas, smActivity: true) : new HpaCpuAutoscaler(0.7, 1, MaxReplicas),
+        _ => new KedaQueueAutoscaler(TargetInFlight, 1, MaxReplicas, inFlight: true),
+        _ => new KnativeKpaAutoscaler(TargetInFlight, 1, MaxReplicas),
+        _ => new OracleAutoscaler(t => BaseRate * trace.Multiplier(t), PodsFor, Curve.Pod.ColdStartSeconds, 1, MaxReplicas),
+        _ => new OracleAutoscaler(t => BaseRate * trace.Multiplier(t), PodsFor, 0, 1, MaxReplicas, "reactive oracle"),
     ];
 
-    public RunResult Run(LoadTrace trace, IAutoscaler autoscaler) =>
-        Simulator.Run(Curve, trace, BaseRate, autoscaler, PodsFor(BaseRate * trace.Multiplier(0)), Balancing, Seed + trace.Name.Length);
+    public RunResult Run(LoadTrace trace, IAutoscaler autoscaler, int seed) =>
+        Simulator.Run(Curve, trace, BaseRate, autoscaler, PodsFor(BaseRate * trace.Multiplier(0)), Balancing, seed + trace.Name.Length);
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{Curve.Name}: {Curve.Pod.Profile.Name}; {Curve.Pod.Profile.Describe(Curve.Pod.MaxBatch)}; max batch {Curve.Pod.MaxBatch}, queue {Curve.Pod.QueueCapacity}, cold start {Curve.Pod.StartSeconds:0} s + {Curve.Pod.WarmupSeconds:0} s warm-up; SLO p95 ≤ {Curve.SloSeconds * 1000:0} ms; "

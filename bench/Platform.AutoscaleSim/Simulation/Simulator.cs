@@ -17,7 +17,7 @@ public static class Simulator
     public static RunResult Run(
         Curve curve, LoadTrace trace, double baseRate, IAutoscaler autoscaler, int initialReplicas, LoadBalancing balancing, int seed)
     {
-        var cluster = new SimCluster(curve.Pod, balancing, initialReplicas);
+        var cluster = new SimCluster(curve.Pod, balancing, initialReplicas, seed);
         var recorder = new SloRecorder(curve.SloSeconds, trace.DurationSeconds);
         var arrivals = new Random(seed);
         var service = new Random(seed ^ 0x5EED);

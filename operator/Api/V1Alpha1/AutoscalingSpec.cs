@@ -107,8 +107,8 @@ public sealed class ScaleUpRules : ScalingRules
 public sealed class ScaleDownRules : ScalingRules
 {
     [JsonPropertyName("stabilizationWindowSeconds")]
-    [Default(300)]
+    [Default(60)]
     [Range(0, 3600)]
-    [Description("Scale down only to the highest recommendation of this many past seconds.")]
-    public override int StabilizationWindowSeconds { get; set; } = 300;
+    [Description("Scale down only to the highest recommendation of this many past seconds. The builtin autoscaler sizes from the arrival rate, which falls in proportion to load, so a short window suffices (the HPA's default is 300).")]
+    public override int StabilizationWindowSeconds { get; set; } = 60;
 }

@@ -9,7 +9,8 @@ namespace Platform.Operator.Autoscaling.Capacity;
 /// </summary>
 public static class CapacityCorrection
 {
-    public const double Min = 0.5;
+    /// <summary>The model may be made only a little more optimistic than it is: a low observed p95 at light load says little about the p95 near capacity.</summary>
+    public const double Min = 0.8;
     public const double Max = 4;
 
     /// <summary>Weight of a new observation of the ratio.</summary>

@@ -23,10 +23,13 @@ public sealed record ArrivalForecast(double Level, double Trend, DateTimeOffset 
     public const double ErrorWeight = 0.1;
 
     /// <summary>The trend may add at most this fraction of the level over one lead time.</summary>
-    public const double MaxTrendGrowth = 1.0;
+    public const double MaxTrendGrowth = 0.5;
 
-    /// <summary>Forecast errors bigger than this (relative) are capped: one burst must not set the margin alone.</summary>
-    private const double MaxRelativeError = 2;
+    /// <summary>
+    /// Forecast errors bigger than this (relative) are capped: a step no forecast could see
+    /// is for the reactive guards, and must not hold the margin high for minutes after.
+    /// </summary>
+    private const double MaxRelativeError = 0.5;
 
     public static ArrivalForecast Start(DateTimeOffset at, double rate) => new(rate, 0, at, 0, 0, []);
 

@@ -20,10 +20,10 @@ public readonly record struct CapacityView(double Exact, double Rate, double For
 public static class CapacityRule
 {
     public const double MinMargin = 0.05;
-    public const double MaxMargin = 0.5;
+    public const double MaxMargin = 0.3;
 
     /// <summary>The margin before the forecast has been scored.</summary>
-    public const double InitialMargin = 0.15;
+    public const double InitialMargin = 0.1;
 
     /// <summary>One-sided 95% normal quantile: the margin covers most under-forecasts.</summary>
     private const double MarginZ = 1.65;
@@ -41,9 +41,10 @@ public static class CapacityRule
             return (null, history);
         }
 
-        // Pods without a window yet and pods not measured carry traffic too: scale the
-        // measured rate up to every ready pod.
-        var rate = signals.Short.ArrivalRate * Math.Max(signals.ReadyPods, signals.Short.PodsWithHistory) / signals.Short.PodsWithHistory;
+        // Ready pods whose scrape failed carried traffic too: scale the measured rate up to
+        // them. Pods without a window yet are not counted: they just turned ready, and the
+        // measured pods' arrivals (refused ones included) already hold the traffic they missed.
+        var rate = signals.Short.ArrivalRate * (signals.Short.PodsWithHistory + signals.MissingPods.Length) / signals.Short.PodsWithHistory;
 
         var stable = signals.Stable;
         var ratio = history.CapacityRatio;

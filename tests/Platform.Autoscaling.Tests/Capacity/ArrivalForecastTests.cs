@@ -60,7 +60,7 @@ public sealed class ArrivalForecastTests
     [InlineData(1.0, 0.4, 0.2, 500, true, 1.0)] // refusals: the p95 is of what was let in
     [InlineData(1.0, double.PositiveInfinity, 0.2, 500, false, 1.0)]
     [InlineData(4.0, 100, 0.001, 500, false, 4.0)] // clamped
-    [InlineData(0.5, 0.001, 100, 500, false, 0.5)]
+    [InlineData(0.8, 0.001, 100, 500, false, 0.8)]
     public void The_capacity_correction_follows_observed_over_predicted_p95(double previous, double observed, double predicted, double answered, bool refused, double expected) =>
         Assert.Equal(expected, CapacityCorrection.Update(previous, observed, predicted, answered, refused), 6);
 }

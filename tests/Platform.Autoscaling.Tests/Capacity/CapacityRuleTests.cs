@@ -38,6 +38,23 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
+    public void Pods_that_just_turned_ready_do_not_multiply_the_measured_rate_but_unmeasured_ones_do()
+    {
+        var measured = WithCurve(Load(3, 3, rate: 1500));
+        var fresh = measured with
+        {
+            ReadyPods = 8,
+            MeasuredPods = 8,
+            Pods = [.. measured.Pods, .. Enumerable.Range(3, 5).Select(i => new PodSignals($"pod-{i}", 0, 0, null, null) { ServiceCurve = Cpu, ModelVersion = "1" })],
+        };
+        var withMissing = WithCurve(Load(3, 3, rate: 1500)) with { ReadyPods = 4, MissingPods = ["pod-9"] };
+
+        var expected = (int)Math.Ceiling(1500 * (1 + CapacityRule.InitialMargin) / PerPod);
+        Assert.Equal(expected, Decide(0, 3, fresh, settings: Rated).ProposedReplicas);
+        Assert.Contains("2000/s arriving", Decide(0, 3, withMissing, settings: Rated).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_curves_or_a_latency_target_the_queue_rule_decides_as_before()
     {
         var plain = Decide(0, 3, Load(3, 3, rate: 1500), settings: Rated);
