@@ -10,5 +10,11 @@ public sealed class ServerOptions
     /// <summary>Port of the V2 gRPC endpoint (HTTP/2 cleartext), beside the REST port; 0 lets the system choose.</summary>
     public int GrpcPort { get; set; } = Platform.Contracts.PodSettings.DefaultGrpcPort;
 
+    /// <summary>Longest a request body may take to arrive in full (Kestrel's minimum rate aside); a slower upload gets 408.</summary>
+    public double BodyTimeoutSeconds { get; set; } = 30;
+    /// <summary>Console log format: "simple" or "json" (one structured object per line, for log collectors).</summary>
+    public string LogFormat { get; set; } = "simple";
+
+    public TimeSpan BodyTimeout => TimeSpan.FromSeconds(BodyTimeoutSeconds);
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(DrainTimeoutSeconds);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using CsCheck;
 using Platform.Contracts;
+using Platform.InferencePod.RateLimiting;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;

@@ -1,4 +1,5 @@
 using Platform.AutoscaleSim.Cluster;
+using Platform.InferencePod.Pipeline;
 using Platform.Operator.Autoscaling.Policy;
 using Platform.Operator.Autoscaling.Prometheus;
 using Platform.Operator.Autoscaling.Signals;

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Hosting;
-using Platform.InferencePod.Lifecycle;
+using Platform.InferencePod.Pipeline;
 
 namespace Platform.FeatureBench.Hosting;
 

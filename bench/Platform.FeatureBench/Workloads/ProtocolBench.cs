@@ -4,6 +4,8 @@ using Platform.FeatureBench.Cli;
 using Platform.FeatureBench.Hosting;
 using Platform.FeatureBench.Inputs;
 using Platform.FeatureBench.Measurement;
+using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.FeatureBench.Workloads;
@@ -84,14 +86,14 @@ internal static class ProtocolBench
         return shape;
     }
 
-    public static float[][] Outputs(InferencePod.Batching.OutputTensor[] outputs)
+    public static float[][] Outputs(InferencePod.Inference.OutputTensor[] outputs)
     {
         var result = outputs.Select(o => MemoryMarshal.Cast<byte, float>(o.Data).ToArray()).ToArray();
         Release(outputs);
         return result;
     }
 
-    public static void Release(InferencePod.Batching.OutputTensor[] outputs)
+    public static void Release(InferencePod.Inference.OutputTensor[] outputs)
     {
         foreach (var output in outputs) output.Release();
     }

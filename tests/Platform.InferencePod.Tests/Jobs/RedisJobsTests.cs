@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Platform.InferencePod.RateLimiting;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Jobs;

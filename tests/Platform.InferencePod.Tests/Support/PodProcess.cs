@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Tests.Support;
 

@@ -1,13 +1,14 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Grpc.Net.Client;
 using Platform.InferencePod.Gpu;
 using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Hosting;
-using Platform.InferencePod.Lifecycle;
+using Platform.InferencePod.Pipeline;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Tests.Support;
 
@@ -33,7 +34,8 @@ public sealed class PodServer : IAsyncDisposable
 
     /// <summary>Starts a pod; <paramref name="settings"/> are configuration keys ("Batching:MaxBatchSize") and values.</summary>
     /// <param name="valve">When given, the pod's batch loops start no run while it is closed.</param>
-    public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true, BatchValve? valve = null)
+    /// <param name="logs">When given, receives the pod's log lines from Information up.</param>
+    public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true, BatchValve? valve = null, LogCapture? logs = null)
     {
         var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0" };
         if (valve is not null) args.AddRange(BatchValve.Settings);
@@ -41,6 +43,11 @@ public sealed class PodServer : IAsyncDisposable
         var app = PodApp.Build(args.ToArray(), builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.AddFilter<LogCapture>("Platform", LogLevel.Information);
+            }
             if (valve is not null) builder.Services.AddSingleton<IGpuMemorySource>(valve);
         });
         await app.StartAsync();

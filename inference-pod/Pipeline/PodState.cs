@@ -1,6 +1,6 @@
 using Platform.InferencePod.Metrics;
 
-namespace Platform.InferencePod.Lifecycle;
+namespace Platform.InferencePod.Pipeline;
 
 /// <summary>Readiness as probes and clients see it: ready after warm-up, not ready again once draining.</summary>
 public sealed class PodState(PodMetricSet metrics)
@@ -11,12 +11,6 @@ public sealed class PodState(PodMetricSet metrics)
 
     /// <summary>Completes when warm-up has finished and the pod turned ready.</summary>
     public Task WhenWarmedUp => _warmedUpSignal.Task;
-
-    /// <summary>
-    /// Secret that lets the pod's own warm-up requests through before it is ready, and keeps
-    /// them out of the request metrics. Never leaves the process.
-    /// </summary>
-    public string WarmupToken { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     public bool WarmedUp => _warmedUp;
     public bool Draining => _draining;

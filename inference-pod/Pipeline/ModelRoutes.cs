@@ -1,6 +1,7 @@
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
-namespace Platform.InferencePod.Protocol;
+namespace Platform.InferencePod.Pipeline;
 
 /// <summary>Whether a route's model name and version are the one this pod serves.</summary>
 public static class ModelRoutes

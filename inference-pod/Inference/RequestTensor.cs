@@ -1,6 +1,5 @@
-using Platform.InferencePod.Model;
 
-namespace Platform.InferencePod.Protocol;
+namespace Platform.InferencePod.Inference;
 
 /// <summary>An input tensor of a request in raw little-endian form, protocol-neutral.</summary>
 public sealed class RequestTensor(string name, TensorDataType dataType, long[] shape, ReadOnlyMemory<byte> data)

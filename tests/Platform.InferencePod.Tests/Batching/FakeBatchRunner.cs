@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 using Model = Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
-namespace Platform.InferencePod.Tests.Gpu;
+namespace Platform.InferencePod.Tests.Batching;
 
 /// <summary>
 /// A batch runner that echoes each request's input as its output, and fails the runs that
@@ -27,14 +26,14 @@ public sealed class FakeBatchRunner(Func<int, Exception?>? failure = null) : IBa
         get { lock (_runs) return [.. _runs]; }
     }
 
-    public OutputTensor[][] Run(IReadOnlyList<WorkItem> batch)
+    public OutputTensor[][] Run(IReadOnlyList<InferenceRequest> batch)
     {
         var rows = batch.Sum(b => b.Rows);
         lock (_runs) _runs.Add(rows);
         if (failure?.Invoke(rows) is { } error) throw error;
-        return batch.Select(item =>
+        return batch.Select(request =>
         {
-            var input = item.Request.Inputs[0];
+            var input = request.Inputs[0];
             var buffer = ArrayPool<byte>.Shared.Rent(input.Data.Length);
             input.Data.Span.CopyTo(buffer);
             return new[] { new OutputTensor(input.DataType, input.Shape, buffer, input.Data.Length) };

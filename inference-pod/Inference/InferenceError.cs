@@ -1,4 +1,4 @@
-namespace Platform.InferencePod.Protocol;
+namespace Platform.InferencePod.Inference;
 
 /// <summary>
 /// A failure answered to the client with an HTTP status and the protocol's

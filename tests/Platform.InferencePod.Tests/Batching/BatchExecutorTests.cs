@@ -2,12 +2,11 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Platform.InferencePod.Batching;
-using Platform.InferencePod.Gpu;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
-namespace Platform.InferencePod.Tests.Gpu;
+namespace Platform.InferencePod.Tests.Batching;
 
-public sealed class OutOfMemorySplitterTests
+public sealed class BatchExecutorTests
 {
     private static WorkItem Item(int rows, float first) => new(FakeBatchRunner.Request(rows, first), 0, 0, long.MaxValue);
 
@@ -18,7 +17,7 @@ public sealed class OutOfMemorySplitterTests
     {
         var runner = new FakeBatchRunner(rows => rows > 2 ? FakeBatchRunner.OutOfMemory() : null);
         var batch = Enumerable.Range(0, 4).Select(i => Item(1, i * 10)).ToList();
-        OutOfMemorySplitter.Run(runner, batch, NullLogger.Instance);
+        BatchExecutor.Run(runner, batch, NullLogger.Instance);
         Assert.Equal([4, 2, 2], runner.Runs);
         for (var i = 0; i < batch.Count; i++) Assert.Equal(new[] { i * 10f, i * 10f + 1 }, Values(await batch[i].Completion));
     }
@@ -30,7 +29,7 @@ public sealed class OutOfMemorySplitterTests
         var small = Item(1, 0);
         var large = Item(3, 100);
         var other = Item(2, 50);
-        OutOfMemorySplitter.Run(runner, [small, large, other], NullLogger.Instance);
+        BatchExecutor.Run(runner, [small, large, other], NullLogger.Instance);
         Assert.Equal([6, 1, 5, 3, 2], runner.Runs);
         Assert.Equal(new[] { 0f, 1f }, Values(await small.Completion));
         Assert.Equal(new[] { 50f, 51f, 52f, 53f }, Values(await other.Completion));
@@ -44,7 +43,7 @@ public sealed class OutOfMemorySplitterTests
     {
         var runner = new FakeBatchRunner(_ => new InvalidOperationException("shape inference failed\nstack"));
         var batch = new List<WorkItem> { Item(1, 0), Item(1, 1) };
-        OutOfMemorySplitter.Run(runner, batch, NullLogger.Instance);
+        BatchExecutor.Run(runner, batch, NullLogger.Instance);
         Assert.Equal([2], runner.Runs);
         foreach (var item in batch)
         {
@@ -56,8 +55,8 @@ public sealed class OutOfMemorySplitterTests
     [Fact]
     public void Only_the_runtime_s_allocation_failures_count_as_out_of_memory()
     {
-        Assert.True(OutOfMemorySplitter.IsOutOfDeviceMemory(FakeBatchRunner.OutOfMemory()));
-        Assert.False(OutOfMemorySplitter.IsOutOfDeviceMemory(new InvalidOperationException("CUDA failure 2: out of memory")));
-        Assert.False(OutOfMemorySplitter.IsOutOfDeviceMemory(new OutOfMemoryException()));
+        Assert.True(BatchExecutor.IsOutOfDeviceMemory(FakeBatchRunner.OutOfMemory()));
+        Assert.False(BatchExecutor.IsOutOfDeviceMemory(new InvalidOperationException("CUDA failure 2: out of memory")));
+        Assert.False(BatchExecutor.IsOutOfDeviceMemory(new OutOfMemoryException()));
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Platform.InferencePod.Protocol;
+namespace Platform.InferencePod.Inference;
 
 /// <summary>
 /// A decoded inference request: inputs in the model's input order, the outputs to return,

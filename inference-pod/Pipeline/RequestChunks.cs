@@ -1,6 +1,6 @@
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
-namespace Platform.InferencePod.Jobs;
+namespace Platform.InferencePod.Pipeline;
 
 /// <summary>
 /// Splits a job larger than one batch along the batch axis into requests of at most the batch

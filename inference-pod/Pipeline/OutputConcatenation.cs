@@ -1,7 +1,7 @@
 using System.Buffers;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 
-namespace Platform.InferencePod.Jobs;
+namespace Platform.InferencePod.Pipeline;
 
 /// <summary>Joins the outputs of a job's chunks back along the batch axis, in chunk order.</summary>
 public static class OutputConcatenation

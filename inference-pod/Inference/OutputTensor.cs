@@ -1,7 +1,6 @@
 using System.Buffers;
-using Platform.InferencePod.Model;
 
-namespace Platform.InferencePod.Batching;
+namespace Platform.InferencePod.Inference;
 
 /// <summary>One request's slice of a model output, in a pooled buffer returned by <see cref="Release"/>.</summary>
 public sealed class OutputTensor(TensorDataType dataType, long[] shape, byte[] buffer, int length)

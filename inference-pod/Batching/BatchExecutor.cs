@@ -1,8 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
-using Platform.InferencePod.Batching;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
-namespace Platform.InferencePod.Gpu;
+namespace Platform.InferencePod.Batching;
 
 /// <summary>
 /// Runs a batch and completes every request in it. When the runtime runs out of device memory
@@ -10,13 +9,13 @@ namespace Platform.InferencePod.Gpu;
 /// still does not fit alone gets 507 with a message saying so, and the pod keeps serving.
 /// Any other failure answers the requests of that run with 500.
 /// </summary>
-public static class OutOfMemorySplitter
+public static class BatchExecutor
 {
     public static void Run(IBatchRunner runner, IReadOnlyList<WorkItem> batch, ILogger logger)
     {
         try
         {
-            var outputs = runner.Run(batch);
+            var outputs = runner.Run(new Requests(batch));
             for (var i = 0; i < batch.Count; i++) batch[i].Complete(outputs[i]);
         }
         catch (Exception e) when (IsOutOfDeviceMemory(e))
@@ -68,4 +67,13 @@ public static class OutOfMemorySplitter
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0];
+
+    /// <summary>The batch's requests, as the runner sees them, without copying the list.</summary>
+    private sealed class Requests(IReadOnlyList<WorkItem> items) : IReadOnlyList<InferenceRequest>
+    {
+        public InferenceRequest this[int index] => items[index].Request;
+        public int Count => items.Count;
+        public IEnumerator<InferenceRequest> GetEnumerator() => items.Select(i => i.Request).GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
