@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Contracts;
 using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;

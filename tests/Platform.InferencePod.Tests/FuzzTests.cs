@@ -3,6 +3,7 @@ using System.Text;
 using CsCheck;
 using Platform.Contracts;
 using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Inference;
 using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Caching;

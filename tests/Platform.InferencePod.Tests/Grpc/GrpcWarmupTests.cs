@@ -3,6 +3,7 @@ using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Lifecycle;
 using Platform.InferencePod.Pipeline;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Grpc;

@@ -1,5 +1,6 @@
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Model;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.ModelLoading;

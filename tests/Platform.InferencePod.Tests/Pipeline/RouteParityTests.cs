@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Jobs;
 using Platform.InferencePod.Tests.Preprocessing;
 using Platform.InferencePod.Tests.Support;

@@ -1,6 +1,6 @@
 using Platform.InferencePod.Gpu;
 
-namespace Platform.InferencePod.Tests.Support;
+namespace Platform.InferencePod.TestSupport;
 
 /// <summary>
 /// Stops the pod's batch loops from starting runs while closed, through the seam the GPU memory

@@ -2,15 +2,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Platform.FeatureBench.Hosting;
+namespace Platform.InferencePod.TestSupport;
 
-/// <summary>A redis-server child process on a free loopback port, without persistence; stopped on dispose.</summary>
-internal sealed class RedisProcess : IAsyncDisposable
+/// <summary>
+/// A real redis-server as a child process on a free loopback port, without persistence; stopped
+/// on dispose. The tests that need it fail (they do not skip) when it is not installed: CI
+/// installs it; the benchmarks ask <see cref="FindExecutable"/> first.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
 
-    private RedisProcess(Process process, int port, string directory)
+    private RedisServer(Process process, int port, string directory)
     {
         _process = process;
         Port = port;
@@ -21,22 +25,14 @@ internal sealed class RedisProcess : IAsyncDisposable
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     /// <summary>The path of redis-server, or null when it is not installed.</summary>
-    public static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin")
-            .Where(dir => dir.Length > 0)
-            .Select(dir => Path.Combine(dir, "redis-server"))
-            .FirstOrDefault(File.Exists);
+    public static string? FindExecutable() => Find("redis-server");
 
-    public static async Task<RedisProcess> StartAsync(string path)
+    public static async Task<RedisServer> StartAsync(string? path = null)
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        var directory = Directory.CreateTempSubdirectory("featurebench-redis-").FullName;
+        path ??= Find("redis-server") ?? throw new InvalidOperationException(
+            "redis-server is not installed; the cache and job tests need a real Redis: run `apt-get install -y redis-server` (.ci/run installs it)");
+        var port = FreePort();
+        var directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
         var start = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
@@ -59,26 +55,21 @@ internal sealed class RedisProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var redis = new RedisProcess(process, port, directory);
-        try
-        {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        catch
-        {
-            await redis.DisposeAsync();
-            throw;
-        }
-        return redis;
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        return new RedisServer(process, port, directory);
+    }
+
+    /// <summary>Kills the server at once, as a crash or a network partition would look to its clients.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
 
     public ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+        Kill();
         _process.Dispose();
         try
         {
@@ -90,4 +81,17 @@ internal sealed class RedisProcess : IAsyncDisposable
         }
         return ValueTask.CompletedTask;
     }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? Find(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin")
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
 }

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Contracts;
 
-namespace Platform.InferencePod.Tests.Support;
+namespace Platform.InferencePod.TestSupport;
 
 /// <summary>Builds V2 inference requests for the tests, JSON and binary.</summary>
 public static class V2Requests

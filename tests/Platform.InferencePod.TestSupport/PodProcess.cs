@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Platform.InferencePod.RateLimiting;
 
-namespace Platform.InferencePod.Tests.Support;
+namespace Platform.InferencePod.TestSupport;
 
 /// <summary>The pod as a real process (the built Platform.InferencePod.dll), for signals and exit codes.</summary>
 public sealed partial class PodProcess : IAsyncDisposable

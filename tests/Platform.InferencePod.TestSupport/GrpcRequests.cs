@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Platform.InferencePod.Grpc.V2;
 
-namespace Platform.InferencePod.Tests.Support;
+namespace Platform.InferencePod.TestSupport;
 
 /// <summary>Builds V2 gRPC inference requests for the tests, raw and typed.</summary>
 public static class GrpcRequests

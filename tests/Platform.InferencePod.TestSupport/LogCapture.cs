@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Platform.InferencePod.Tests.Support;
+namespace Platform.InferencePod.TestSupport;
 
 /// <summary>Keeps every log line of an in-process pod (category and message) for tests to read.</summary>
 public sealed class LogCapture : ILoggerProvider

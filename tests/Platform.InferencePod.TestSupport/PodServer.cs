@@ -10,15 +10,19 @@ using Platform.InferencePod.Hosting;
 using Platform.InferencePod.Pipeline;
 using Platform.InferencePod.RateLimiting;
 
-namespace Platform.InferencePod.Tests.Support;
+namespace Platform.InferencePod.TestSupport;
 
 /// <summary>The real pod on a loopback port, in this process, started and warmed up.</summary>
 public sealed class PodServer : IAsyncDisposable
 {
-    private PodServer(WebApplication app, Uri baseAddress, Uri grpcAddress)
+    private PodServer(WebApplication app, Uri baseAddress, Uri grpcAddress, int connections)
     {
         App = app;
-        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         GrpcAddress = grpcAddress;
         GrpcChannel = GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
         Grpc = new GRPCInferenceService.GRPCInferenceServiceClient(GrpcChannel);
@@ -35,7 +39,9 @@ public sealed class PodServer : IAsyncDisposable
     /// <summary>Starts a pod; <paramref name="settings"/> are configuration keys ("Batching:MaxBatchSize") and values.</summary>
     /// <param name="valve">When given, the pod's batch loops start no run while it is closed.</param>
     /// <param name="logs">When given, receives the pod's log lines from Information up.</param>
-    public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true, BatchValve? valve = null, LogCapture? logs = null)
+    /// <param name="connections">Most connections the HTTP client opens (a benchmark's concurrency).</param>
+    public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true,
+        BatchValve? valve = null, LogCapture? logs = null, int connections = 512)
     {
         var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0" };
         if (valve is not null) args.AddRange(BatchValve.Settings);
@@ -53,12 +59,16 @@ public sealed class PodServer : IAsyncDisposable
         await app.StartAsync();
         var grpcPort = app.Services.GetRequiredService<ListenEndpoints>().BoundGrpcPort;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => new Uri(a).Port != grpcPort);
-        var server = new PodServer(app, new Uri(address), new Uri($"http://127.0.0.1:{grpcPort}"));
+        var server = new PodServer(app, new Uri(address), new Uri($"http://127.0.0.1:{grpcPort}"), connections);
         if (waitForReady)
         {
             var stopping = Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping);
-            await Task.WhenAny(server.State.WhenWarmedUp, stopping).WaitAsync(TimeSpan.FromSeconds(60));
-            if (!server.State.WarmedUp) throw new InvalidOperationException("the pod stopped before it was ready (warm-up failed)");
+            await Task.WhenAny(server.State.WhenWarmedUp, stopping).WaitAsync(TimeSpan.FromSeconds(120));
+            if (!server.State.WarmedUp)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException("the pod stopped before it was ready (warm-up failed)");
+            }
         }
         return server;
     }
