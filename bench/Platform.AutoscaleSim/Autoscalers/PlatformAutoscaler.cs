@@ -1,5 +1,4 @@
 using Platform.AutoscaleSim.Cluster;
-using Platform.InferencePod.Pipeline;
 using Platform.Operator.Autoscaling.Policy;
 using Platform.Operator.Autoscaling.Prometheus;
 using Platform.Operator.Autoscaling.Signals;
