@@ -35,6 +35,10 @@ public static class PodMetrics
     public const string Rejections = "platform_inference_rejections_total";
     /// <summary>1 when the model is loaded and warmed up, else 0 (gauge).</summary>
     public const string ModelReady = "platform_model_ready";
+    /// <summary>ONNX Runtime sessions serving the model, each with its own batch loop (gauge): the thread layout's first half.</summary>
+    public const string ModelInstances = "platform_model_instances";
+    /// <summary>ONNX Runtime intra-op threads per session (gauge): instances × this is the compute threads the pod runs.</summary>
+    public const string IntraOpThreads = "platform_model_intra_op_threads";
     /// <summary>Free memory of a GPU as NVML reports it (gauge, bytes, label <see cref="GpuLabel"/>); absent on nodes without NVML.</summary>
     public const string GpuMemoryFree = "platform_gpu_memory_free_bytes";
     /// <summary>Total memory of a GPU (gauge, bytes, label <see cref="GpuLabel"/>).</summary>

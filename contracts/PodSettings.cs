@@ -39,6 +39,10 @@ public static class PodSettings
 
     public const string ServerDrainTimeoutSeconds = "Server:DrainTimeoutSeconds";
     public const string ServerMaxRequestBodyBytes = "Server:MaxRequestBodyBytes";
+    /// <summary>Longest a request body may take to arrive in full; a slower upload gets 408.</summary>
+    public const string ServerBodyTimeoutSeconds = "Server:BodyTimeoutSeconds";
+    /// <summary>Console log format: "simple" (default) or "json" (one structured object per line).</summary>
+    public const string ServerLogFormat = "Server:LogFormat";
     /// <summary>Port of the V2 gRPC endpoint (HTTP/2 cleartext); 0 lets the system choose one.</summary>
     public const string ServerGrpcPort = "Server:GrpcPort";
     /// <summary>

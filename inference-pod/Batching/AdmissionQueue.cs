@@ -16,6 +16,7 @@ public sealed class AdmissionQueue
     private int _count;
     private int _rows;
     private bool _closed;
+    private TaskCompletionSource? _room;
 
     public AdmissionQueue(int capacity, int priorityLevels, int consumers)
     {
@@ -42,6 +43,7 @@ public sealed class AdmissionQueue
             if (_closed) return AdmitResult.Closed;
             if (_count >= Capacity) return AdmitResult.Full;
             _levels[item.PriorityLevel].AddLast(item.Node);
+            item.Queue = this;
             _count++;
             _rows += item.Rows;
         }
@@ -75,7 +77,12 @@ public sealed class AdmissionQueue
     /// <summary>Stops admission; loops finish what is queued and then see <see cref="IsDrained"/>.</summary>
     public void Close()
     {
-        lock (_gate) _closed = true;
+        lock (_gate)
+        {
+            _closed = true;
+            _room?.TrySetResult();
+            _room = null;
+        }
         _signal.Release(_consumers);
     }
 
@@ -115,7 +122,7 @@ public sealed class AdmissionQueue
                     }
                     else if (item.DeadlineTimestamp <= now)
                     {
-                        if (item.TryCancel()) expired.Add(item);
+                        if (item.TryMarkCancelled()) expired.Add(item);
                         RemoveLocked(item);
                     }
                     else if ((head is null || head.IsCompatibleWith(item)) && rows + item.Rows <= maxRows)
@@ -143,12 +150,31 @@ public sealed class AdmissionQueue
         }
     }
 
+    /// <summary>
+    /// Completes when the queue has room again (or closes): for callers that wait for a slot
+    /// instead of being refused, such as a job's next batch. No polling: the next removal signals it.
+    /// </summary>
+    public Task WhenRoomAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_closed || _count < Capacity) return Task.CompletedTask;
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _room.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     private bool RemoveLocked(WorkItem item)
     {
         if (item.Node.List is null) return false;
         item.Node.List.Remove(item.Node);
         _count--;
         _rows -= item.Rows;
+        if (_room is not null)
+        {
+            _room.TrySetResult();
+            _room = null;
+        }
         return true;
     }
 }

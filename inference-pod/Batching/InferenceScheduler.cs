@@ -1,9 +1,9 @@
+using Platform.Contracts;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Gpu;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
-using Platform.Contracts;
 
 namespace Platform.InferencePod.Batching;
 
@@ -71,28 +71,33 @@ public sealed class InferenceScheduler
         }
     }
 
-    /// <summary>Builds the queue entry for a decoded request: its level and its deadline.</summary>
-    public WorkItem CreateWorkItem(InferenceRequest request, long arrivalTimestamp)
+    /// <summary>Requests the queue holds at most.</summary>
+    public int Capacity => Queue.Capacity;
+    /// <summary>Requests queued now.</summary>
+    public int QueuedRequests => Queue.Count;
+    /// <summary>Priority levels a request may ask for (1 is highest).</summary>
+    public int PriorityLevels => Queue.PriorityLevels;
+
+    /// <summary>The queue level (0 served first) of a protocol priority: 1 is highest, 0 means the default, the lowest level.</summary>
+    public int LevelOf(int priority)
     {
         var levels = Queue.PriorityLevels;
-        var level = request.Priority == 0 ? levels - 1 : Math.Min(request.Priority, levels) - 1;
-        var timeout = _options.Queue.DefaultTimeout;
-        if (request.TimeoutMicroseconds > 0 && request.TimeoutMicroseconds < timeout.TotalMicroseconds)
-            timeout = TimeSpan.FromMicroseconds(request.TimeoutMicroseconds);
-        var deadline = arrivalTimestamp + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
-        return new WorkItem(request, level, arrivalTimestamp, deadline);
+        return priority == 0 ? levels - 1 : Math.Min(priority, levels) - 1;
     }
 
-    public AdmitResult TrySubmit(WorkItem item) => Queue.TryEnqueue(item);
-
-    /// <summary>Drops a queued request (deadline passed or client gone); false when compute already began.</summary>
-    public bool TryCancel(WorkItem item, InferenceError reason)
+    /// <summary>
+    /// Admits a decoded request with its deadline, or says why not (the queue is full, or closed
+    /// for a drain). An admitted request's <see cref="WorkItem"/> completes with its outputs, or
+    /// fails when it passes its deadline before compute or is cancelled.
+    /// </summary>
+    public AdmitResult TryAdmit(InferenceRequest request, long arrivalTimestamp, long deadlineTimestamp, bool warmup, out WorkItem item)
     {
-        if (!item.TryCancel()) return false;
-        Queue.Remove(item);
-        item.Fail(reason);
-        return true;
+        item = new WorkItem(request, LevelOf(request.Priority), arrivalTimestamp, deadlineTimestamp, warmup);
+        return Queue.TryEnqueue(item);
     }
+
+    /// <summary>Completes when the queue has room again or closes.</summary>
+    public Task WhenRoomAsync(CancellationToken cancellationToken) => Queue.WhenRoomAsync(cancellationToken);
 
     /// <summary>Seconds until the current backlog is computed, for a 429's Retry-After.</summary>
     public int EstimateRetryAfterSeconds() => (int)Math.Clamp(Math.Ceiling(EstimateBacklog().TotalSeconds), 1, 3600);
@@ -101,22 +106,8 @@ public sealed class InferenceScheduler
     public TimeSpan EstimateBacklog() =>
         TimeSpan.FromSeconds(Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _runners.Count);
 
-    /// <summary>
-    /// Whether a request could still finish by its deadline behind the current backlog. A request
-    /// that cannot is refused at once rather than admitted only to expire: under overload the
-    /// queue then holds only work that will be answered in time, and goodput stays at capacity.
-    /// </summary>
-    public bool CanMeetDeadline(WorkItem item, long now) =>
-        AdmissionPolicy.CanMeetDeadline(EstimateBacklog(), TimeSpan.FromSeconds(item.Rows * Volatile.Read(ref _secondsPerRow)),
-            _time.GetElapsedTime(now, item.DeadlineTimestamp));
-
-    /// <summary>
-    /// Whether the smallest request (one row) with the server's default deadline, the longest a
-    /// waiting client gets, could finish behind the current backlog. When not, no such request
-    /// can, and the pod refuses before reading the body.
-    /// </summary>
-    public bool CanMeetDefaultDeadline() =>
-        AdmissionPolicy.CanMeetDeadline(EstimateBacklog(), TimeSpan.FromSeconds(Volatile.Read(ref _secondsPerRow)), _options.Queue.DefaultTimeout);
+    /// <summary>How long <paramref name="rows"/> rows take to compute at the recently measured cost per row.</summary>
+    public TimeSpan EstimateCompute(int rows) => TimeSpan.FromSeconds(rows * Volatile.Read(ref _secondsPerRow));
 
     /// <summary>Stops admission; queued requests are still computed.</summary>
     public void BeginDrain() => Queue.Close();
@@ -209,16 +200,23 @@ public sealed class InferenceScheduler
     {
         var start = _time.GetTimestamp();
         var rows = 0;
+        var serving = false;
         foreach (var item in batch)
         {
             rows += item.Rows;
+            // The pod's own warm-up stays out of the histograms the autoscaler reads.
+            if (item.Warmup) continue;
+            serving = true;
             _metrics.QueueWait.Observe(_time.GetElapsedTime(item.EnqueuedTimestamp, start).TotalSeconds);
         }
-        OutOfMemorySplitter.Run(instance, batch, _logger);
+        BatchExecutor.Run(instance, batch, _logger);
         var elapsed = _time.GetElapsedTime(start).TotalSeconds;
-        _metrics.ComputeDuration.Observe(elapsed);
-        _metrics.BatchSize.Observe(rows);
         _metrics.BatchServiceTime.Observe(rows, elapsed);
+        if (serving)
+        {
+            _metrics.ComputeDuration.Observe(elapsed);
+            _metrics.BatchSize.Observe(rows);
+        }
         var perRow = Volatile.Read(ref _secondsPerRow);
         Volatile.Write(ref _secondsPerRow, perRow + 0.2 * (elapsed / rows - perRow));
         return rows;

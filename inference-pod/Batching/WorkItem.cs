@@ -1,4 +1,4 @@
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Batching;
 
@@ -13,9 +13,10 @@ public sealed class WorkItem
     private int _state;
     private readonly TaskCompletionSource<OutputTensor[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkItem(InferenceRequest request, int priorityLevel, long enqueuedTimestamp, long deadlineTimestamp)
+    internal WorkItem(InferenceRequest request, int priorityLevel, long enqueuedTimestamp, long deadlineTimestamp, bool warmup = false)
     {
         Request = request;
+        Warmup = warmup;
         PriorityLevel = priorityLevel;
         EnqueuedTimestamp = enqueuedTimestamp;
         DeadlineTimestamp = deadlineTimestamp;
@@ -30,13 +31,31 @@ public sealed class WorkItem
     public long DeadlineTimestamp { get; }
     /// <summary>Set when a batch claims the item: the end of its queue wait.</summary>
     public long StartedTimestamp { get; set; }
+    /// <summary>The pod's own warm-up traffic: computed like any request, kept out of the serving metrics.</summary>
+    public bool Warmup { get; }
     internal LinkedListNode<WorkItem> Node { get; }
+    internal AdmissionQueue? Queue { get; set; }
+
+    /// <summary>
+    /// Requests ahead of this one in the queue (every one on a higher level and those before it
+    /// on its own); -1 once it has left the queue (taken by a batch or cancelled).
+    /// </summary>
+    public int QueuePosition => Queue?.PositionOf(this) ?? -1;
+
+    /// <summary>Takes the request out of the queue unrun and fails it with <paramref name="reason"/>; false when compute already began.</summary>
+    public bool TryCancel(Exception reason)
+    {
+        if (!TryMarkCancelled()) return false;
+        Queue?.Remove(this);
+        Fail(reason);
+        return true;
+    }
 
     public Task<OutputTensor[]> Completion => _completion.Task;
     public bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
 
     public bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Queued) == Queued;
-    public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
+    internal bool TryMarkCancelled() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
 
     public void Complete(OutputTensor[] outputs)
     {

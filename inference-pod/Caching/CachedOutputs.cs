@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Caching;
 

@@ -34,7 +34,6 @@ public static class CachingServices
             }
             return new ResponseCache(store, options, model, metrics, logger);
         });
-        services.AddSingleton<CachedInference>();
         return services;
     }
 }

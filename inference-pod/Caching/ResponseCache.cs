@@ -1,7 +1,6 @@
-using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Caching;
 

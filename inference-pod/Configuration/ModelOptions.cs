@@ -14,7 +14,7 @@ public sealed class ModelOptions
     public int Instances { get; set; } = 1;
     public string ExecutionProvider { get; set; } = PodSettings.ExecutionProviders.Cpu;
     public int DeviceId { get; set; }
-    /// <summary>Intra-op threads per session; 0 lets ONNX Runtime use one per core.</summary>
+    /// <summary>Intra-op threads per session; 0 shares the CPUs this container may use among the instances.</summary>
     public int IntraOpThreads { get; set; }
     /// <summary>
     /// Whether idle intra-op threads spin before sleeping. Spinning saves the wake-up of each

@@ -43,6 +43,9 @@ public static class PodOptionsValidator
         Range(errors, PodSettings.ServerDrainTimeoutSeconds, server.DrainTimeoutSeconds, 0, 3600);
         Range(errors, PodSettings.ServerMaxRequestBodyBytes, server.MaxRequestBodyBytes, 1024, 1L << 30);
         Range(errors, PodSettings.ServerGrpcPort, server.GrpcPort, 0, 65535);
+        Range(errors, PodSettings.ServerBodyTimeoutSeconds, server.BodyTimeoutSeconds, 0.1, 3600);
+        if (server.LogFormat is not ("simple" or "json"))
+            errors.Add($"{PodSettings.ServerLogFormat} must be 'simple' or 'json' (got '{server.LogFormat}')");
         return errors;
     }
 

@@ -13,5 +13,11 @@ public sealed class ServerOptions
     /// <summary>File that receives the one-line reason when start-up fails (Kubernetes' termination message).</summary>
     public string TerminationMessagePath { get; set; } = Platform.Contracts.PodSettings.DefaultTerminationMessagePath;
 
+    /// <summary>Longest a request body may take to arrive in full (Kestrel's minimum rate aside); a slower upload gets 408.</summary>
+    public double BodyTimeoutSeconds { get; set; } = 30;
+    /// <summary>Console log format: "simple" or "json" (one structured object per line, for log collectors).</summary>
+    public string LogFormat { get; set; } = "simple";
+
+    public TimeSpan BodyTimeout => TimeSpan.FromSeconds(BodyTimeoutSeconds);
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(DrainTimeoutSeconds);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Grpc.Core;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Grpc;
 

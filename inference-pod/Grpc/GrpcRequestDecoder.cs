@@ -1,9 +1,10 @@
 using System.Text;
 using Google.Protobuf.Collections;
 using Platform.Contracts;
+using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 using Platform.InferencePod.Protocol;
-using Platform.InferencePod.Grpc.V2;
 
 namespace Platform.InferencePod.Grpc;
 

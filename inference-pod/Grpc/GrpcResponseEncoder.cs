@@ -1,8 +1,7 @@
 using Google.Protobuf;
-using Platform.InferencePod.Batching;
-using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Grpc;
 

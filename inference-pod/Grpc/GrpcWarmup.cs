@@ -2,9 +2,10 @@ using System.Net;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Platform.InferencePod.Lifecycle;
-using Platform.InferencePod.Model;
 using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Model;
+using Platform.InferencePod.Pipeline;
 
 namespace Platform.InferencePod.Grpc;
 
@@ -18,14 +19,14 @@ public static class GrpcWarmup
 {
     public const int Iterations = 16;
 
-    public static async Task RunAsync(ListenEndpoints endpoints, PodState state, ModelMetadata model, ILogger logger, CancellationToken cancellationToken)
+    public static async Task RunAsync(ListenEndpoints endpoints, WarmupConnections warmup, ModelMetadata model, ILogger logger, CancellationToken cancellationToken)
     {
         var address = endpoints.GrpcLoopbackAddress;
         if (address is null) return;
-        var call = new CallOptions(new Metadata { { HttpWarmup.TokenHeader, state.WarmupToken } }, cancellationToken: cancellationToken);
+        var call = new CallOptions(cancellationToken: cancellationToken);
         try
         {
-            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
+            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null, HttpHandler = warmup.CreateHandler(), DisposeHttpClient = true });
             var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
             var request = Request(model);
             for (var i = 0; i < Iterations && !cancellationToken.IsCancellationRequested; i++)

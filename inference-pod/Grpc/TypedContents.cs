@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf.Collections;
+using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 using Platform.InferencePod.Protocol;
-using Platform.InferencePod.Grpc.V2;
 
 namespace Platform.InferencePod.Grpc;
 

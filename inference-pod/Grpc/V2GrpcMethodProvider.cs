@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Platform.Contracts;
 using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Grpc;
 

@@ -1,14 +1,21 @@
 using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Pipeline;
 
 namespace Platform.InferencePod.Jobs;
 
 /// <summary>
 /// A job this replica accepted: its queue entry while it waits or computes, then its outcome.
 /// The outcome is set once, as one immutable value, so readers on other threads see a whole one.
+/// The pipeline tells it of each admission and of the rows computed.
 /// </summary>
-public sealed class Job(string id, DateTimeOffset createdAt)
+public sealed class Job(string id, DateTimeOffset createdAt) : IAdmissionObserver
 {
+    /// <summary>The error a job is dropped from the queue with when a client cancels it.</summary>
+    public static readonly InferenceError CancelledByClient = new(StatusCodes.Status409Conflict, "the job was cancelled before it ran");
+
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Outcome? _outcome;
     private int _completedRows;
     private int _cancelRequested;
@@ -16,7 +23,9 @@ public sealed class Job(string id, DateTimeOffset createdAt)
     public string Id { get; } = id;
     public DateTimeOffset CreatedAt { get; } = createdAt;
     /// <summary>The queue entry of the chunk waiting or computing now; null for a job answered from the cache.</summary>
-    public WorkItem? Item { get; set; }
+    public WorkItem? Item { get; private set; }
+    /// <summary>Completes when the job's first batch enters the queue.</summary>
+    public Task FirstAdmitted => _admitted.Task;
     /// <summary>Rows along the batch axis in the whole job.</summary>
     public int TotalRows { get; set; }
     /// <summary>How many requests of at most one batch the job runs as, one after another.</summary>
@@ -31,7 +40,15 @@ public sealed class Job(string id, DateTimeOffset createdAt)
     /// <summary>When the job finished, as a <see cref="TimeProvider"/> timestamp (for the time to live).</summary>
     public long FinishedTimestamp { get; private set; }
 
-    public void AddCompletedRows(int rows) => Interlocked.Add(ref _completedRows, rows);
+    void IAdmissionObserver.Admitted(WorkItem item)
+    {
+        Item = item;
+        _admitted.TrySetResult();
+    }
+
+    void IAdmissionObserver.Computed(int rows) => Interlocked.Add(ref _completedRows, rows);
+
+    InferenceError? IAdmissionObserver.StopReason => CancelRequested ? CancelledByClient : null;
 
     public void RequestCancel() => Volatile.Write(ref _cancelRequested, 1);
 

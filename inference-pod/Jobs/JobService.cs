@@ -1,8 +1,7 @@
 using Platform.Contracts;
-using Platform.InferencePod.Batching;
-using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
-using Platform.InferencePod.Metrics;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Pipeline;
 using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Jobs;
@@ -16,43 +15,36 @@ namespace Platform.InferencePod.Jobs;
 public sealed class JobService
 {
     /// <summary>The error a job is dropped from the queue with when a client cancels it.</summary>
-    public static readonly InferenceError CancelledByClient = new(StatusCodes.Status409Conflict, "the job was cancelled before it ran");
+    public static InferenceError CancelledByClient => Job.CancelledByClient;
 
-    private readonly ScheduledRun _run;
-    private readonly InferenceScheduler _scheduler;
-    private readonly ResponseCache _cache;
+    private readonly InferencePipeline _pipeline;
     private readonly JobTable _table;
     private readonly IJobStore? _store;
     private readonly JobsOptions _options;
     private readonly JobMetrics _metrics;
-    private readonly PodMetricSet _podMetrics;
     private readonly TimeProvider _time;
     private readonly ILogger<JobService> _logger;
     private int _storeFailing;
 
-    public JobService(ScheduledRun run, ResponseCache cache, JobTable table, IJobStore? store, JobsOptions options, JobMetrics metrics,
-        PodMetricSet podMetrics, TimeProvider time, ILogger<JobService> logger)
+    public JobService(InferencePipeline pipeline, JobTable table, IJobStore? store, JobsOptions options, JobMetrics metrics,
+        TimeProvider time, ILogger<JobService> logger)
     {
-        _run = run;
-        _scheduler = run.Scheduler;
-        _cache = cache;
+        _pipeline = pipeline;
         _table = table;
         _store = store;
         _options = options;
         _metrics = metrics;
-        _podMetrics = podMetrics;
         _time = time;
         _logger = logger;
     }
 
     public bool SharesJobs => _store is not null;
 
-    /// <summary>
-    /// Takes ownership of <paramref name="request"/> and admits it as a job, or answers it from the
-    /// cache at once. Throws 429 when this replica holds too many unfinished jobs or the queue is
-    /// full, 503 while draining; the request is then still the caller's.
-    /// </summary>
-    public async Task<Job> SubmitAsync(InferenceRequest request, long arrivalTimestamp, CacheDirectives directives, CancellationToken cancellationToken)
+    /// <summary>How long a job's batch may wait in the queue (<c>Jobs:QueueTimeoutSeconds</c>), instead of the interactive default.</summary>
+    public TimeSpan QueueTimeout => _options.QueueTimeout;
+
+    /// <summary>A new job in this replica's table; 429 when it holds too many unfinished jobs.</summary>
+    public Job Open()
     {
         var job = new Job(JobId.New(), _time.GetUtcNow());
         if (!_table.TryAdd(job))
@@ -60,42 +52,46 @@ public sealed class JobService
             throw new InferenceError(StatusCodes.Status429TooManyRequests,
                 $"this server holds {_options.MaxJobs} jobs that have not finished ({PodSettings.JobsMaxJobs}); retry later", PodMetrics.Reasons.QueueFull);
         }
-        CacheKey? key = null;
-        InferenceRequest[] chunks;
+        return job;
+    }
+
+    /// <summary>
+    /// Runs an opened job through the pipeline (<paramref name="call"/> observed by the job) and
+    /// returns once its first batch is admitted, or it is answered from the cache. Takes
+    /// ownership of <paramref name="request"/>. A refusal before admission (429, 503, a bad body)
+    /// is thrown and the job forgotten.
+    /// </summary>
+    public async Task SubmitAsync(Job job, InferenceRequest request, CallContext call, DecodeRequest decode)
+    {
+        Task<OutputTensor[]> run;
         try
         {
-            if (_cache.Enabled)
-            {
-                key = CacheKey.For(_scheduler.Metadata, request);
-                if (!directives.Lookup) _cache.CountBypass();
-                else if (await _cache.TryGetAsync(key.Value, request, cancellationToken) is { } cached)
-                {
-                    Succeed(job, request, cached);
-                    request.Dispose();
-                    await PublishAsync(job);
-                    return job;
-                }
-            }
-            chunks = RequestChunks.Split(request, _scheduler.MaxBatchSize);
-            job.TotalRows = request.Rows;
-            job.Chunks = chunks.Length;
-            job.Item = _run.Admit(CreateWorkItem(chunks[0], arrivalTimestamp));
+            run = _pipeline.InferAsync(request, call, decode);
+            await Task.WhenAny(run, job.FirstAdmitted);
         }
         catch
         {
             _table.Remove(job);
+            request.Dispose();
             throw;
         }
-        await PublishAsync(job);
-        _ = CompleteAsync(job, request, chunks, directives.Store ? key : null);
-        return job;
+        if (run.IsFaulted && !job.FirstAdmitted.IsCompleted)
+        {
+            _table.Remove(job);
+            request.Dispose();
+            _pipeline.Release(call);
+            await run;
+        }
+        var completion = CompleteAsync(job, request, call, run);
+        if (run.IsCompleted) await completion;
+        else await PublishAsync(job);
     }
 
     /// <summary>
     /// Most rows one job may hold: beyond a batch it runs as several requests of one batch each,
     /// one after another, so a large job never holds more than one queue slot.
     /// </summary>
-    public int MaxRows => _scheduler.Metadata.SupportsBatching ? Math.Max(_options.MaxRows, _scheduler.MaxBatchSize) : _scheduler.MaxBatchSize;
+    public int MaxRows => _pipeline.Metadata.SupportsBatching ? Math.Max(_options.MaxRows, _pipeline.MaxBatchSize) : _pipeline.MaxBatchSize;
 
     /// <summary>The job's document as this replica knows it, live; or, when it holds no such job, as the shared store has it.</summary>
     public async Task<byte[]?> FindAsync(string id)
@@ -124,7 +120,7 @@ public sealed class JobService
             var stored = await FindAsync(id);
             return stored is null ? null : (stored, false);
         }
-        var cancelled = job.Item is { } item && _scheduler.TryCancel(item, CancelledByClient);
+        var cancelled = job.Item is { } item && item.TryCancel(CancelledByClient);
         if (!cancelled && job.Chunks > 1 && job.Finished is null)
         {
             // A chunk is computing: the job stops before the next one.
@@ -144,46 +140,22 @@ public sealed class JobService
     /// <summary>The live document: queued with its position, running, or the outcome.</summary>
     public byte[] Document(Job job)
     {
-        if (job.Finished is { } outcome) return JobDocument.Write(job, _scheduler.Metadata, outcome.Status, null);
-        var position = job.Item is { } item ? _scheduler.Queue.PositionOf(item) : -1;
+        if (job.Finished is { } outcome) return JobDocument.Write(job, _pipeline.Metadata, outcome.Status, null);
+        var position = job.Item?.QueuePosition ?? -1;
         // Queued until its first rows are computed; a job in several batches is running from then
         // on, with the position of its next batch while that one waits.
         var status = position >= 0 && job.CompletedRows == 0 ? JobStatus.Queued : JobStatus.Running;
-        return JobDocument.Write(job, _scheduler.Metadata, status, position >= 0 ? position : null);
+        return JobDocument.Write(job, _pipeline.Metadata, status, position >= 0 ? position : null);
     }
 
-    private WorkItem CreateWorkItem(InferenceRequest request, long arrivalTimestamp)
+    private async Task CompleteAsync(Job job, InferenceRequest request, CallContext call, Task<OutputTensor[]> run)
     {
-        // A job waits up to its own queue timeout, not the interactive default; a request's timeout may shorten it.
-        var timeout = _options.QueueTimeout;
-        if (request.TimeoutMicroseconds > 0 && request.TimeoutMicroseconds < timeout.TotalMicroseconds)
-            timeout = TimeSpan.FromMicroseconds(request.TimeoutMicroseconds);
-        var level = _scheduler.CreateWorkItem(request, arrivalTimestamp).PriorityLevel;
-        return new WorkItem(request, level, arrivalTimestamp, arrivalTimestamp + (long)(timeout.TotalSeconds * _time.TimestampFrequency));
-    }
-
-    private async Task CompleteAsync(Job job, InferenceRequest request, InferenceRequest[] chunks, CacheKey? storeKey)
-    {
-        var parts = new List<OutputTensor[]>(chunks.Length);
         try
         {
             OutputTensor[] outputs;
             try
             {
-                for (var c = 0; c < chunks.Length; c++)
-                {
-                    if (c > 0)
-                    {
-                        if (job.CancelRequested)
-                        {
-                            Finish(job, CancelledOutcome(job));
-                            return;
-                        }
-                        job.Item = await AdmitWhenRoomAsync(chunks[c]);
-                    }
-                    parts.Add(await _run.CompleteAsync(job.Item!, CancelledByClient, CancellationToken.None));
-                    job.AddCompletedRows(chunks[c].Rows);
-                }
+                outputs = await run;
             }
             catch (InferenceError error)
             {
@@ -193,25 +165,13 @@ public sealed class JobService
                 }
                 else
                 {
-                    if (error.RejectionReason is { } reason) _podMetrics.CountRejection(reason);
-                    var message = chunks.Length == 1 ? error.Message : $"{error.Message} (after {job.CompletedRows} of {job.TotalRows} rows)";
+                    var message = job.Chunks == 1 ? error.Message : $"{error.Message} (after {job.CompletedRows} of {job.TotalRows} rows)";
                     Finish(job, new Job.Outcome(JobStatus.Failed, _time.GetUtcNow(), null, error.StatusCode, message));
                 }
                 return;
             }
-            if (parts.Count == 1)
-            {
-                outputs = parts[0];
-            }
-            else
-            {
-                outputs = OutputConcatenation.Concat(parts);
-                ReleaseAll(parts);
-            }
-            parts.Clear();
             try
             {
-                if (storeKey is { } key) await _cache.StoreAsync(key, request, outputs, CancellationToken.None);
                 Succeed(job, request, outputs);
             }
             finally
@@ -226,8 +186,8 @@ public sealed class JobService
         }
         finally
         {
-            ReleaseAll(parts);
             request.Dispose();
+            _pipeline.Release(call);
             await PublishAsync(job);
         }
     }
@@ -236,44 +196,13 @@ public sealed class JobService
     private Job.Outcome CancelledOutcome(Job job) => new(JobStatus.Cancelled, _time.GetUtcNow(), null, CancelledByClient.StatusCode,
         job.CompletedRows == 0 ? CancelledByClient.Message : $"the job was cancelled after {job.CompletedRows} of {job.TotalRows} rows");
 
-    private static void ReleaseAll(List<OutputTensor[]> parts)
-    {
-        foreach (var part in parts)
-        {
-            foreach (var output in part) output.Release();
-        }
-    }
-
-    /// <summary>
-    /// Admits the next chunk of a job. A full queue makes it wait for room (the job is
-    /// asynchronous; nobody holds a connection) until its queue timeout; draining fails it.
-    /// </summary>
-    private async Task<WorkItem> AdmitWhenRoomAsync(InferenceRequest chunk)
-    {
-        var item = CreateWorkItem(chunk, _time.GetTimestamp());
-        while (true)
-        {
-            try
-            {
-                return _run.Admit(item);
-            }
-            catch (InferenceError error) when (error.RejectionReason == PodMetrics.Reasons.QueueFull)
-            {
-                if (_time.GetTimestamp() >= item.DeadlineTimestamp) throw _scheduler.DeadlineExceeded(item);
-                await Task.Delay(QueueFullRetry, _time);
-            }
-        }
-    }
-
-    private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(20);
-
     /// <summary>Records the inference response as the job's result, or fails the job when it is over the size limit.</summary>
     private void Succeed(Job job, InferenceRequest request, OutputTensor[] outputs)
     {
         byte[] result;
         using (var json = new PooledBufferWriter())
         {
-            ResponseEncoder.EncodeJson(json, _scheduler.Metadata, request, outputs);
+            ResponseEncoder.EncodeJson(json, _pipeline.Metadata, request, outputs);
             result = json.WrittenCount <= _options.MaxResultBytes ? json.WrittenSpan.ToArray() : [];
             if (result.Length == 0)
             {

@@ -1,9 +1,7 @@
 using Platform.Contracts;
-using Platform.InferencePod.Batching;
-using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
-using Platform.InferencePod.Lifecycle;
-using Platform.InferencePod.Metrics;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Pipeline;
 using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Jobs;
@@ -14,48 +12,49 @@ namespace Platform.InferencePod.Jobs;
 /// finished), <c>DELETE /v2/jobs/{id}</c> (cancels a job still queued, or a job run in several
 /// batches before its next one).
 /// </summary>
-public sealed class JobsHandler(
-    InferenceScheduler scheduler,
-    Refusal refusal,
-    PodState state,
-    PodMetricSet metrics,
-    PodOptions options,
-    TimeProvider time,
-    JobService? jobs = null)
+public sealed class JobsHandler(RestCalls calls, PodOptions options, JobService? jobs = null)
 {
+    private readonly InferencePipeline _pipeline = calls.Pipeline;
+
     public async Task SubmitAsync(HttpContext context, string model, string? version)
     {
-        var arrival = time.GetTimestamp();
-        var aborted = context.RequestAborted;
-        var request = new InferenceRequest();
-        var handedOver = false;
+        CallContext? call = null;
         int status;
         try
         {
-            ModelRoutes.EnsureServed(scheduler.Metadata, model, version);
             var service = Enabled();
-            AcceptanceCheck.EnsureAccepting(state, model);
-            var (body, length) = await RequestBody.ReadAsync(context.Request, options.Server.MaxRequestBodyBytes, aborted);
-            request.Adopt(body);
-            RequestDecoder.Decode(body.AsMemory(0, length), InferHandler.JsonLength(context.Request, length), scheduler.Metadata, service.MaxRows, scheduler.Queue.PriorityLevels, request);
-            if (request.BinaryOutputs || request.Outputs?.Any(o => o.Binary) == true)
-                throw InferenceError.BadRequest($"a job's result is JSON: {InferenceProtocol.BinaryDataOutputParameter} and {InferenceProtocol.BinaryDataParameter} are not supported for jobs");
-            var job = await service.SubmitAsync(request, arrival, CacheDirectives.From(context.Request.Headers), aborted);
-            handedOver = true;
+            var job = service.Open();
+            // The job outlives this request: its client leaving does not cancel it, and it waits
+            // up to the jobs' queue timeout instead of the interactive default.
+            call = calls.Create(context, model, version, service.QueueTimeout, observer: job, detached: true);
+            await service.SubmitAsync(job, new InferenceRequest(), call, async (r, _) =>
+            {
+                var (body, length) = await calls.ReadBodyAsync(context, call);
+                r.Adopt(body);
+                RequestDecoder.Decode(body.AsMemory(0, length), InferHandler.JsonLength(context.Request, length), _pipeline.Metadata, service.MaxRows, _pipeline.PriorityLevels, r);
+                if (r.BinaryOutputs || r.Outputs?.Any(o => o.Binary) == true)
+                    throw InferenceError.BadRequest($"a job's result is JSON: {InferenceProtocol.BinaryDataOutputParameter} and {InferenceProtocol.BinaryDataParameter} are not supported for jobs");
+                job.TotalRows = r.Rows;
+                job.Chunks = (r.Rows + _pipeline.MaxBatchSize - 1) / _pipeline.MaxBatchSize;
+            });
             var document = service.Document(job);
+            calls.WriteQuotaHeaders(context, call);
             context.Response.Headers.Location = InferenceProtocol.JobPath(job.Id);
             await WriteJsonAsync(context.Response, StatusCodes.Status202Accepted, document);
             status = StatusCodes.Status202Accepted;
         }
+        catch (InferenceError error)
+        {
+            // Refusals before the pipeline (jobs disabled, too many jobs) are counted here; the pipeline counted its own.
+            if (call is null) _pipeline.Refused(error);
+            status = await calls.RefuseAsync(context, call, error);
+        }
         catch (Exception e)
         {
-            status = await refusal.WriteAsync(context, refusal.From(e, aborted));
+            status = call is null ? await calls.RefuseAsync(context, null, new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"))
+                : await calls.FailAsync(context, call, e);
         }
-        finally
-        {
-            if (!handedOver) request.Dispose();
-        }
-        metrics.CountResponse(status);
+        _pipeline.CountResponse(status);
     }
 
     public async Task GetAsync(HttpContext context, string id)
@@ -68,7 +67,7 @@ public sealed class JobsHandler(
         }
         catch (Exception e)
         {
-            await refusal.WriteAsync(context, refusal.From(e, context.RequestAborted), countRejection: false);
+            await calls.RefuseAsync(context, null, e as InferenceError ?? new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"));
         }
     }
 
@@ -94,7 +93,7 @@ public sealed class JobsHandler(
         }
         catch (Exception e)
         {
-            await refusal.WriteAsync(context, refusal.From(e, context.RequestAborted), countRejection: false);
+            await calls.RefuseAsync(context, null, e as InferenceError ?? new InferenceError(StatusCodes.Status500InternalServerError, $"internal error: {e.Message}"));
         }
     }
 

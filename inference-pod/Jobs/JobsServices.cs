@@ -1,9 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.InferencePod.Caching;
 using Platform.InferencePod.Configuration;
-using Platform.InferencePod.Metrics;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Pipeline;
 using Prometheus;
 
 namespace Platform.InferencePod.Jobs;
@@ -27,13 +26,11 @@ public static class JobsServices
                     store = new RedisJobStore(provider.GetRequiredService<RedisConnections>().Get(options.Redis!, timeout).GetDatabase(), timeout, time);
                 }
                 return new JobService(
-                    provider.GetRequiredService<ScheduledRun>(),
-                    provider.GetRequiredService<ResponseCache>(),
+                    provider.GetRequiredService<InferencePipeline>(),
                     new JobTable(options.MaxJobs, options.ResultTtl, time),
                     store,
                     options,
                     new JobMetrics(provider.GetRequiredService<CollectorRegistry>(), model.Name),
-                    provider.GetRequiredService<PodMetricSet>(),
                     time,
                     provider.GetRequiredService<ILogger<JobService>>());
             });

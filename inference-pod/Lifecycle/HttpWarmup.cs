@@ -2,27 +2,27 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Platform.Contracts;
+using Platform.InferencePod.Pipeline;
 
 namespace Platform.InferencePod.Lifecycle;
 
 /// <summary>
 /// Sends the pod's own listener real requests over loopback before it turns ready, so that
 /// the server's request path (connection handling, routing, body reading) is compiled and
-/// warm too: the first client request is then as fast as the ones after it.
+/// warm too: the first client request is then as fast as the ones after it. The requests come
+/// over <see cref="WarmupConnections"/>, which marks them as warm-up calls.
 /// </summary>
 public static class HttpWarmup
 {
-    public const string TokenHeader = "Platform-Warmup-Token";
     public const int Iterations = 32;
 
-    public static async Task RunAsync(IServer server, PodState state, string model, IReadOnlyList<(byte[] Body, int JsonLength)> bodies, ILogger logger, CancellationToken cancellationToken)
+    public static async Task RunAsync(IServer server, WarmupConnections warmup, string model, IReadOnlyList<(byte[] Body, int JsonLength)> bodies, ILogger logger, CancellationToken cancellationToken)
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
         if (address is null) return;
         var uri = new UriBuilder(address);
         if (uri.Host is "0.0.0.0" or "[::]" or "+" or "*" or "localhost") uri.Host = "127.0.0.1";
-        using var client = new HttpClient { BaseAddress = uri.Uri, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add(TokenHeader, state.WarmupToken);
+        using var client = new HttpClient(warmup.CreateHandler()) { BaseAddress = uri.Uri, Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             for (var i = 0; i < Iterations && !cancellationToken.IsCancellationRequested; i++)

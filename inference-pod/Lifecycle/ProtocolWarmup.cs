@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
+using Platform.InferencePod.Pipeline;
 using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Lifecycle;
@@ -15,9 +16,9 @@ public static class ProtocolWarmup
     public const int Iterations = 8;
 
     /// <summary>Runs the warm-up; returns the request bodies it used (JSON and binary) for the HTTP warm-up.</summary>
-    public static async Task<IReadOnlyList<(byte[] Body, int JsonLength)>> RunAsync(InferenceScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(byte[] Body, int JsonLength)>> RunAsync(InferencePipeline pipeline, TimeProvider time, CancellationToken cancellationToken)
     {
-        var metadata = scheduler.Metadata;
+        var metadata = pipeline.Metadata;
         var template = SyntheticRequests.Request(metadata, seed: 0);
         var json = JsonBody(metadata, template, binary: false);
         var binary = JsonBody(metadata, template, binary: true);
@@ -31,23 +32,34 @@ public static class ProtocolWarmup
         }
         for (var i = 0; i < Iterations && !cancellationToken.IsCancellationRequested; i++)
         {
-            await RoundTripAsync(scheduler, time, json, json.Length);
-            await RoundTripAsync(scheduler, time, body, binary.Length);
+            await RoundTripAsync(pipeline, time, json, json.Length);
+            await RoundTripAsync(pipeline, time, body, binary.Length);
         }
         return [(json, json.Length), (body, binary.Length)];
     }
 
-    private static async Task RoundTripAsync(InferenceScheduler scheduler, TimeProvider time, byte[] body, int jsonLength)
+    private static async Task RoundTripAsync(InferencePipeline pipeline, TimeProvider time, byte[] body, int jsonLength)
     {
         using var request = new InferenceRequest();
-        RequestDecoder.Decode(body, jsonLength, scheduler.Metadata, scheduler.MaxBatchSize, scheduler.Queue.PriorityLevels, request);
-        // No deadline: a slow first (not yet compiled) pass must not fail the warm-up.
-        var item = new WorkItem(request, priorityLevel: 0, time.GetTimestamp(), long.MaxValue);
-        if (scheduler.TrySubmit(item) != AdmitResult.Admitted) return;
-        var outputs = await item.Completion;
+        var call = new CallContext { Model = pipeline.Metadata.Name, ArrivalTimestamp = time.GetTimestamp(), Warmup = true };
+        OutputTensor[] outputs;
+        try
+        {
+            outputs = await pipeline.InferAsync(request, call, (r, _) =>
+            {
+                RequestDecoder.Decode(body, jsonLength, pipeline.Metadata, pipeline.MaxBatchSize, pipeline.PriorityLevels, r);
+                return ValueTask.CompletedTask;
+            });
+        }
+        catch (InferenceError error) when (ReferenceEquals(error, Refusals.Draining))
+        {
+            // Shut down during warm-up: nothing left to warm.
+            return;
+        }
         using var encoded = new PooledBufferWriter();
-        ResponseEncoder.EncodeJson(encoded, scheduler.Metadata, request, outputs);
+        ResponseEncoder.EncodeJson(encoded, pipeline.Metadata, request, outputs);
         foreach (var output in outputs) output.Release();
+        pipeline.Record(call, StatusCodes.Status200OK);
     }
 
     private static byte[] JsonBody(ModelMetadata metadata, InferenceRequest template, bool binary)

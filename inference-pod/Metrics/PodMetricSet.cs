@@ -24,6 +24,8 @@ public sealed class PodMetricSet
         QueueDepth = factory.CreateGauge(PodMetrics.QueueDepth, "Requests admitted and waiting for a batch.", modelLabel).WithLabels(model);
         QueueCapacity = factory.CreateGauge(PodMetrics.QueueCapacity, "Capacity of the admission queue.", modelLabel).WithLabels(model);
         InFlight = factory.CreateGauge(PodMetrics.InFlight, "Admitted requests not yet answered (queued or computing).", modelLabel).WithLabels(model);
+        Instances = factory.CreateGauge(PodMetrics.ModelInstances, "ONNX Runtime sessions serving the model, each with its own batch loop.", modelLabel).WithLabels(model);
+        IntraOpThreads = factory.CreateGauge(PodMetrics.IntraOpThreads, "ONNX Runtime intra-op threads per session.", modelLabel).WithLabels(model);
         ModelReady = factory.CreateGauge(PodMetrics.ModelReady, "1 when the model is loaded and warmed up and the pod is not draining.", modelLabel).WithLabels(model);
         var latency = new HistogramConfiguration { Buckets = PodMetrics.LatencyBuckets, LabelNames = modelLabel };
         RequestDuration = factory.CreateHistogram(PodMetrics.RequestDuration, "End-to-end latency of answered inference requests in seconds.", latency).WithLabels(model);
@@ -45,6 +47,8 @@ public sealed class PodMetricSet
     public Gauge.Child QueueCapacity { get; }
     public Gauge.Child InFlight { get; }
     public Gauge.Child ModelReady { get; }
+    public Gauge.Child Instances { get; }
+    public Gauge.Child IntraOpThreads { get; }
     public Histogram.Child RequestDuration { get; }
     public Histogram.Child QueueWait { get; }
     public Histogram.Child ComputeDuration { get; }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Model;
 
@@ -32,11 +32,11 @@ public sealed class ModelInstance : IBatchRunner, IDisposable
     public int Index { get; }
 
     /// <summary>Runs the batch; returns, per request, its slice of every model output.</summary>
-    public OutputTensor[][] Run(IReadOnlyList<WorkItem> batch)
+    public OutputTensor[][] Run(IReadOnlyList<InferenceRequest> batch)
     {
         var rows = 0;
         for (var b = 0; b < batch.Count; b++) rows += batch[b].Rows;
-        var template = batch[0].Request.Inputs;
+        var template = batch[0].Inputs;
         try
         {
             for (var i = 0; i < _inputValues.Length; i++)
@@ -56,10 +56,10 @@ public sealed class ModelInstance : IBatchRunner, IDisposable
         }
     }
 
-    private unsafe OrtValue StackInput(int input, IReadOnlyList<WorkItem> batch, Protocol.RequestTensor template, int rows)
+    private unsafe OrtValue StackInput(int input, IReadOnlyList<InferenceRequest> batch, RequestTensor template, int rows)
     {
         long total = 0;
-        for (var b = 0; b < batch.Count; b++) total += batch[b].Request.Inputs[input].Data.Length;
+        for (var b = 0; b < batch.Count; b++) total += batch[b].Inputs[input].Data.Length;
         var buffer = _inputBuffers[input];
         if (buffer.Length < total)
         {
@@ -70,7 +70,7 @@ public sealed class ModelInstance : IBatchRunner, IDisposable
         var offset = 0;
         for (var b = 0; b < batch.Count; b++)
         {
-            var data = batch[b].Request.Inputs[input].Data.Span;
+            var data = batch[b].Inputs[input].Data.Span;
             data.CopyTo(buffer.AsSpan(offset));
             offset += data.Length;
         }
@@ -80,7 +80,7 @@ public sealed class ModelInstance : IBatchRunner, IDisposable
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, template.DataType.ToOnnx(), shape, pointer, total);
     }
 
-    private OutputTensor[][] Split(IReadOnlyList<OrtValue> results, IReadOnlyList<WorkItem> batch, int rows)
+    private OutputTensor[][] Split(IReadOnlyList<OrtValue> results, IReadOnlyList<InferenceRequest> batch, int rows)
     {
         var perItem = new OutputTensor[batch.Count][];
         for (var b = 0; b < batch.Count; b++) perItem[b] = new OutputTensor[results.Count];
@@ -88,7 +88,7 @@ public sealed class ModelInstance : IBatchRunner, IDisposable
         {
             var value = results[o];
             var info = value.GetTensorTypeAndShape();
-            if (!TensorDataTypes.TryFromOnnx(info.ElementDataType, out var dataType))
+            if (!OnnxTensorTypes.TryFromOnnx(info.ElementDataType, out var dataType))
                 throw new InvalidOperationException($"output '{_metadata.OutputNames[o]}' has element type {info.ElementDataType}, which the pod cannot return");
             var shape = info.Shape;
             var raw = value.GetTensorMutableRawData();

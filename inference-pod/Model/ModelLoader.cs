@@ -37,7 +37,7 @@ public static class ModelLoader
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
+            IntraOpNumThreads = ThreadLayout.IntraOpThreads(options, Environment.ProcessorCount),
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         if (options.ExecutionProvider == PodSettings.ExecutionProviders.Cuda)
@@ -70,7 +70,7 @@ public static class ModelLoader
 
     private static TensorSpec Spec(string name, NodeMetadata node, string kind)
     {
-        if (!node.IsTensor || !TensorDataTypes.TryFromOnnx(node.ElementDataType, out var type))
+        if (!node.IsTensor || !OnnxTensorTypes.TryFromOnnx(node.ElementDataType, out var type))
             throw new StartupException($"{PodSettings.ModelPath}: {kind} '{name}' has type {node.ElementDataType}, which the pod does not serve");
         return new TensorSpec(name, type, node.Dimensions.Select(d => d < 0 ? -1L : d).ToArray());
     }

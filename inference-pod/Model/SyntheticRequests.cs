@@ -1,5 +1,4 @@
-using Platform.InferencePod.Batching;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Model;
 
@@ -7,13 +6,13 @@ namespace Platform.InferencePod.Model;
 public static class SyntheticRequests
 {
     /// <summary>A batch of <paramref name="rows"/> one-row requests (one request for a model without a batch axis).</summary>
-    public static List<WorkItem> Batch(ModelMetadata metadata, int rows)
+    public static List<InferenceRequest> Batch(ModelMetadata metadata, int rows)
     {
         var count = metadata.SupportsBatching ? rows : 1;
-        var batch = new List<WorkItem>(count);
+        var batch = new List<InferenceRequest>(count);
         for (var i = 0; i < count; i++)
         {
-            batch.Add(new WorkItem(Request(metadata, seed: i), 0, 0, long.MaxValue));
+            batch.Add(Request(metadata, seed: i));
         }
         return batch;
     }

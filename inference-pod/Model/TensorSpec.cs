@@ -1,3 +1,4 @@
+using Platform.InferencePod.Inference;
 namespace Platform.InferencePod.Model;
 
 /// <summary>A model input or output as the model declares it; -1 marks a dynamic dimension.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Preprocessing;
@@ -56,11 +57,11 @@ public static class BytesInputReader
         }
         catch (JsonException e)
         {
-            throw InferenceError.BadRequest($"request body is not valid JSON: {e.Message}");
+            throw JsonErrors.NotJson(json, e);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            throw InferenceError.BadRequest($"request body is not valid UTF-8 JSON: {e.Message}");
+            throw JsonErrors.NotUtf8();
         }
         catch (FormatException e)
         {

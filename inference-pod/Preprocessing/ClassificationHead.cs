@@ -1,9 +1,8 @@
 using System.Runtime.InteropServices;
 using Platform.Contracts;
-using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Preprocessing;
 

@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 using Platform.Contracts;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Preprocessing;
 

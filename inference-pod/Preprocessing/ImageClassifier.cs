@@ -1,5 +1,5 @@
 using System.Buffers;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 using Prometheus;
 
 namespace Platform.InferencePod.Preprocessing;

@@ -1,5 +1,5 @@
 using Platform.Contracts;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 using StbImageSharp;
 
 namespace Platform.InferencePod.Preprocessing;

@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Preprocessing;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Preprocessing;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Preprocessing;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Protocol;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Platform.Contracts;
+using Platform.InferencePod.Inference;
 
 namespace Platform.InferencePod.Protocol;
 

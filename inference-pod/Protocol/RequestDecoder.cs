@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Platform.Contracts;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Protocol;
@@ -63,12 +64,12 @@ public static class RequestDecoder
         }
         catch (JsonException e)
         {
-            throw InferenceError.BadRequest($"request body is not valid JSON: {e.Message}");
+            throw JsonErrors.NotJson(json, e);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
             // Raised when a JSON string holds bytes that are not UTF-8.
-            throw InferenceError.BadRequest($"request body is not valid UTF-8 JSON: {e.Message}");
+            throw JsonErrors.NotUtf8();
         }
         RequestValidation.EnsureAllPresent(model, inputs);
         if (binaryOffset != binary.Length)

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Platform.Contracts;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Protocol;
@@ -110,7 +111,7 @@ public static class RequestValidation
                 throw InferenceError.BadRequest($"input '{spec.Name}' has shape {RequestDecoder.Format(shape)} but the model expects {RequestDecoder.Format(spec.Shape)} (-1 is any size)");
         }
         if (batching && (shape[0] < 1 || shape[0] > maxBatchSize))
-            throw InferenceError.BadRequest($"input '{spec.Name}' has batch size {shape[0]}; it must be between 1 and {maxBatchSize}");
+            throw InferenceError.BadRequest($"input '{spec.Name}' has batch size {shape[0]}; it must be between 1 and {maxBatchSize}, the most rows one request may hold ({PodSettings.BatchingMaxBatchSize}; for jobs, {PodSettings.JobsMaxRows})");
     }
 
     private static long ElementCount(long[] shape, string name)

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Platform.Contracts;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.InferencePod.Protocol;

@@ -1,6 +1,7 @@
 using Platform.Contracts;
 using Platform.InferencePod.Batching;
-using Platform.InferencePod.Lifecycle;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Pipeline;
 
 namespace Platform.InferencePod.Protocol;
 

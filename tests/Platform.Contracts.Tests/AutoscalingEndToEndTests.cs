@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Platform.InferencePod.Tests.Support;
+using Platform.InferencePod.TestSupport;
 using Platform.KubeApiDouble;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Tests.EndToEnd;

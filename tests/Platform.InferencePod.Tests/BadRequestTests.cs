@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Contracts;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;
@@ -14,7 +16,8 @@ public sealed class BadRequestTests(MlpPodFixture fixture) : IClassFixture<MlpPo
 
     public static TheoryData<string, string, int, string> JsonCases => new()
     {
-        { "invalid JSON", """{"inputs": [""", 400, "not valid JSON" },
+        { "invalid JSON", """{"inputs": [""", 400, "not valid JSON: the JSON ends early or has an unexpected character at line 1" },
+        { "empty body", "", 400, "request body is empty; send a JSON inference request" },
         { "not an object", """[1,2,3]""", 400, "must be a JSON object" },
         { "trailing garbage", $$"""{"inputs":[{"name":"input","datatype":"FP32","shape":[1,64],"data":[{{Floats64}}]}]} x""", 400, "not valid JSON" },
         { "unknown input", """{"inputs":[{"name":"pixels","datatype":"FP32","shape":[1,64],"data":[1]}]}""", 400, "unknown input 'pixels' (the model's inputs: input)" },
@@ -26,7 +29,7 @@ public sealed class BadRequestTests(MlpPodFixture fixture) : IClassFixture<MlpPo
         { "wrong shape", """{"inputs":[{"name":"input","datatype":"FP32","shape":[1,63],"data":[1]}]}""", 400, "has shape [1,63] but the model expects [-1,64]" },
         { "wrong rank", """{"inputs":[{"name":"input","datatype":"FP32","shape":[64],"data":[1]}]}""", 400, "has shape [64] but the model expects [-1,64]" },
         { "negative dimension", """{"inputs":[{"name":"input","datatype":"FP32","shape":[-1,64],"data":[1]}]}""", 400, "non-negative integers" },
-        { "batch over the maximum", """{"inputs":[{"name":"input","datatype":"FP32","shape":[9,64],"data":[1]}]}""", 400, "batch size 9; it must be between 1 and 8" },
+        { "batch over the maximum", """{"inputs":[{"name":"input","datatype":"FP32","shape":[9,64],"data":[1]}]}""", 400, "batch size 9; it must be between 1 and 8, the most rows one request may hold (Batching:MaxBatchSize" },
         { "too few elements", """{"inputs":[{"name":"input","datatype":"FP32","shape":[1,64],"data":[1,2,3]}]}""", 400, "'data' has 3 elements but shape [1,64] needs 64" },
         { "too many elements", $$"""{"inputs":[{"name":"input","datatype":"FP32","shape":[1,64],"data":[{{Floats64}},1]}]}""", 400, "'data' has 65 elements" },
         { "a string element", $$"""{"inputs":[{"name":"input","datatype":"FP32","shape":[1,64],"data":["a",{{Floats64[4..]}}]}]}""", 400, "data element 0 is not a valid FP32 value" },

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Hosting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;

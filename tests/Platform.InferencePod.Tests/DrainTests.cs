@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;
@@ -44,6 +46,34 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task A_drain_that_times_out_says_how_many_admitted_requests_were_answered_and_how_many_cut_off()
+    {
+        var valve = new BatchValve();
+        var logs = new LogCapture();
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet,
+            new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Server:DrainTimeoutSeconds"] = "0.5" }, valve: valve, logs: logs);
+        valve.Close();
+        const int backlogCount = 4;
+        var backlog = Enumerable.Range(0, backlogCount).Select(_ => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body())).ToArray();
+        await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") == backlogCount);
+
+        await pod.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains(logs.Lines, line => line.Contains("Drain timed out after 0.5 s (Server:DrainTimeoutSeconds): 0 of 4 admitted requests were answered, 4 are cut off", StringComparison.Ordinal));
+        valve.Open();
+        foreach (var request in backlog)
+        {
+            try
+            {
+                await request;
+            }
+            catch (HttpRequestException)
+            {
+                // Cut off by the drain's timeout, as the log said.
+            }
+        }
+    }
+
+    [Fact]
     public async Task Sigterm_under_load_answers_every_admitted_request_then_exits_cleanly()
     {
         await using var pod = PodProcess.Start($"--Model:Path={TestModels.MobileNet}", "--Batching:MaxBatchSize=2", "--Model:IntraOpThreads=1", "--Warmup:Iterations=1", "--Server:DrainTimeoutSeconds=60");
@@ -63,7 +93,7 @@ public sealed class DrainTests
         var responses = await Task.WhenAll(load);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(0, await pod.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("Drained: every admitted request was answered", pod.Stdout);
+        Assert.Matches(@"Drained in [0-9.]+ s: all [0-9]+ admitted requests were answered", pod.Stdout);
     }
 
     private static double Sample(string text, string name)

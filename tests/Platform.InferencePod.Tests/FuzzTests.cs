@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using CsCheck;
 using Platform.Contracts;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Platform.Contracts;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests;

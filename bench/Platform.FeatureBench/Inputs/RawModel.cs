@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
-using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 using ModelMetadata = Platform.InferencePod.Model.ModelMetadata;
 
@@ -56,7 +56,7 @@ internal sealed class RawModel : IDisposable
             for (var o = 0; o < results.Count; o++)
             {
                 var info = results[o].GetTensorTypeAndShape();
-                TensorDataTypes.TryFromOnnx(info.ElementDataType, out var type);
+                OnnxTensorTypes.TryFromOnnx(info.ElementDataType, out var type);
                 var raw = results[o].GetTensorMutableRawData();
                 var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, raw.Length));
                 raw.CopyTo(buffer);
@@ -78,7 +78,7 @@ internal sealed class RawModel : IDisposable
 
     private static TensorSpec Spec(string name, NodeMetadata node)
     {
-        if (!node.IsTensor || !TensorDataTypes.TryFromOnnx(node.ElementDataType, out var type))
+        if (!node.IsTensor || !OnnxTensorTypes.TryFromOnnx(node.ElementDataType, out var type))
             throw new InvalidOperationException($"'{name}' has type {node.ElementDataType}, which the pod does not serve");
         return new TensorSpec(name, type, node.Dimensions.Select(d => d < 0 ? -1L : d).ToArray());
     }

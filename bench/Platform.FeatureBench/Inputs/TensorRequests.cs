@@ -4,6 +4,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Platform.Contracts;
 using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.FeatureBench.Inputs;

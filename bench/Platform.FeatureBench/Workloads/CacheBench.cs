@@ -1,7 +1,7 @@
 using System.Globalization;
 using Platform.Contracts;
 using Platform.FeatureBench.Cli;
-using Platform.FeatureBench.Hosting;
+using Platform.InferencePod.TestSupport;
 using Platform.FeatureBench.Inputs;
 using Platform.FeatureBench.Measurement;
 
@@ -23,7 +23,7 @@ internal static class CacheBench
         await RunStoreAsync(classifier, "in-process LRU", null, options, output, cancellationToken);
         await RunMlpAsync("in-process LRU", null, options, output, cancellationToken);
 
-        var redisPath = options.Redis == "off" ? null : RedisProcess.Find();
+        var redisPath = options.Redis == "off" ? null : RedisServer.FindExecutable();
         if (redisPath is null)
         {
             if (options.Redis == "on") throw new UsageException("--redis on: redis-server is not installed (apt-get install -y redis-server)");
@@ -32,7 +32,7 @@ internal static class CacheBench
             output.WriteLine($"(Redis leg skipped: {why}.)");
             return;
         }
-        await using var redis = await RedisProcess.StartAsync(redisPath);
+        await using var redis = await RedisServer.StartAsync(redisPath);
         await RunStoreAsync(classifier, "Redis on loopback", redis.ConnectionString, options, output, cancellationToken);
         await RunMlpAsync("Redis on loopback", redis.ConnectionString, options, output, cancellationToken);
     }
@@ -55,11 +55,11 @@ internal static class CacheBench
             ["Cache:Enabled"] = "true",
         };
         if (redis is not null) settings["Cache:Redis"] = redis;
-        await using var pod = await PodHost.StartAsync(path, settings, options.Concurrency);
+        await using var pod = await PodServer.StartAsync(path, settings.ToDictionary(s => s.Key, string? (s) => s.Value), connections: options.Concurrency);
         var expected = ProtocolBench.Outputs(raw.Run(pinned));
-        using (var first = requests.Binary()) await TensorRequests.SendAsync(pod.Http, first, cancellationToken);
-        ProtocolBench.Check("mlp REST binary cache hit", expected, await TensorRequests.OutputsAsync(pod.Http, requests.Binary(), model, cancellationToken));
-        var before = await CacheCountsAsync(pod.Http, model.Name);
+        using (var first = requests.Binary()) await TensorRequests.SendAsync(pod.Client, first, cancellationToken);
+        ProtocolBench.Check("mlp REST binary cache hit", expected, await TensorRequests.OutputsAsync(pod.Client, requests.Binary(), model, cancellationToken));
+        var before = await CacheCountsAsync(pod.Client, model.Name);
 
         var rawName = $"raw Run ({model.Name})";
         var variants = new List<Variant>
@@ -68,17 +68,17 @@ internal static class CacheBench
             new($"REST binary {requests.BinaryBytes:#,0} B body, cache hit", async ct =>
             {
                 using var request = requests.Binary();
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
             new($"REST binary {requests.BinaryBytes:#,0} B body, miss (no-cache)", async ct =>
             {
                 using var request = requests.Binary("no-cache");
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
         };
         var run = await InterleavedRun.RunAsync($"cache: {model.Name}, {store}", variants, options, cancellationToken);
         Report.Write(output, run, rawName);
-        await WriteCountsAsync(output, pod.Http, model.Name, before);
+        await WriteCountsAsync(output, pod.Client, model.Name, before);
     }
 
     private static async Task RunStoreAsync(Classifier classifier, string store, string? redis, BenchOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -86,7 +86,7 @@ internal static class CacheBench
         var settings = classifier.PodSettings(options);
         settings["Cache:Enabled"] = "true";
         if (redis is not null) settings["Cache:Redis"] = redis;
-        await using var pod = await PodHost.StartAsync(classifier.ModelPath, settings, options.Concurrency);
+        await using var pod = await PodServer.StartAsync(classifier.ModelPath, settings.ToDictionary(s => s.Key, string? (s) => s.Value), connections: options.Concurrency);
         var model = classifier.Model.Metadata;
 
         var jpeg = PhotoJpeg.Create(224, 224, seed: 1);
@@ -97,13 +97,13 @@ internal static class CacheBench
 
         // Fill the cache, then check that a hit answers what the model computes.
         var expected = ProtocolBench.Outputs(classifier.Model.Run(pinned));
-        using (var first = requests.Binary()) await TensorRequests.SendAsync(pod.Http, first, cancellationToken);
-        ProtocolBench.Check("REST binary cache hit", expected, await TensorRequests.OutputsAsync(pod.Http, requests.Binary(), model, cancellationToken));
+        using (var first = requests.Binary()) await TensorRequests.SendAsync(pod.Client, first, cancellationToken);
+        ProtocolBench.Check("REST binary cache hit", expected, await TensorRequests.OutputsAsync(pod.Client, requests.Binary(), model, cancellationToken));
         var top5 = classifier.Classify(jpeg).Select(p => p.Index).ToArray();
-        await Classifier.ClassifyOverHttpAsync(pod.Http, model.Name, jpeg, null, cancellationToken);
-        var cached = await Classifier.ClassifyOverHttpAsync(pod.Http, model.Name, jpeg, null, cancellationToken);
+        await Classifier.ClassifyOverHttpAsync(pod.Client, model.Name, jpeg, null, cancellationToken);
+        var cached = await Classifier.ClassifyOverHttpAsync(pod.Client, model.Name, jpeg, null, cancellationToken);
         if (!cached.SequenceEqual(top5)) throw new InvalidOperationException($"classify cache hit: top 5 [{string.Join(',', cached)}], in process [{string.Join(',', top5)}]");
-        var before = await CacheCountsAsync(pod.Http, model.Name);
+        var before = await CacheCountsAsync(pod.Client, model.Name);
 
         var rawName = "raw Run (mobilenet_v2)";
         var localClassify = "in process: decode + preprocess + Run + top-5, 224x224 JPEG";
@@ -113,24 +113,24 @@ internal static class CacheBench
             new("REST binary 600 KB tensor, cache hit", async ct =>
             {
                 using var request = requests.Binary();
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
             new("REST binary 600 KB tensor, miss (no-cache)", async ct =>
             {
                 using var request = requests.Binary("no-cache");
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
             Variant.InProcess(localClassify, () => classifier.Classify(jpeg), reference: localClassify),
             new("POST /classify 224x224 JPEG, cache hit", async ct =>
             {
                 using var request = Classifier.ClassifyRequest(model.Name, jpeg, null);
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }, Reference: localClassify),
         };
         var run = await InterleavedRun.RunAsync($"cache: mobilenet_v2, {store}", variants, options, cancellationToken);
         Report.Write(output, run, rawName);
 
-        await WriteCountsAsync(output, pod.Http, model.Name, before);
+        await WriteCountsAsync(output, pod.Client, model.Name, before);
     }
 
     /// <summary>The cache's lookups by result since <paramref name="before"/>: evidence that hits were hits.</summary>

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Platform.FeatureBench.Cli;
 using Platform.FeatureBench.Inputs;
-using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Preprocessing;
 
 namespace Platform.FeatureBench.Workloads;

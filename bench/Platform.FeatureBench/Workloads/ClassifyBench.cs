@@ -1,5 +1,5 @@
 using Platform.FeatureBench.Cli;
-using Platform.FeatureBench.Hosting;
+using Platform.InferencePod.TestSupport;
 using Platform.FeatureBench.Measurement;
 
 namespace Platform.FeatureBench.Workloads;
@@ -14,7 +14,7 @@ internal static class ClassifyBench
     {
         using var classifier = new Classifier(options);
         var images = Classifier.Images(options);
-        await using var pod = await PodHost.StartAsync(classifier.ModelPath, classifier.PodSettings(options), options.Concurrency);
+        await using var pod = await PodServer.StartAsync(classifier.ModelPath, classifier.PodSettings(options).ToDictionary(s => s.Key, string? (s) => s.Value), connections: options.Concurrency);
         var model = classifier.Model.Metadata.Name;
 
         var variants = new List<Variant>();
@@ -22,7 +22,7 @@ internal static class ClassifyBench
         {
             // One check per image before timing: the pod ranks the same classes as the in-process pipeline.
             var expected = classifier.Classify(bytes).Select(p => p.Index).ToArray();
-            var served = await Classifier.ClassifyOverHttpAsync(pod.Http, model, bytes, null, cancellationToken);
+            var served = await Classifier.ClassifyOverHttpAsync(pod.Client, model, bytes, null, cancellationToken);
             if (!served.SequenceEqual(expected))
                 throw new InvalidOperationException($"{name}: the pod's top 5 [{string.Join(',', served)}] differ from the in-process top 5 [{string.Join(',', expected)}]");
             Console.Error.WriteLine($"[classify] {name}: top 5 classes [{string.Join(", ", expected)}] from the pod and in process alike");
@@ -32,7 +32,7 @@ internal static class ClassifyBench
             variants.Add(new Variant($"pod: POST /classify, {name}", async ct =>
             {
                 using var request = Classifier.ClassifyRequest(model, bytes, null);
-                await Inputs.TensorRequests.SendAsync(pod.Http, request, ct);
+                await Inputs.TensorRequests.SendAsync(pod.Client, request, ct);
             }, Reference: local));
         }
 

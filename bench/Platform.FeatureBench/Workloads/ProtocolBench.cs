@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Platform.FeatureBench.Cli;
-using Platform.FeatureBench.Hosting;
+using Platform.InferencePod.TestSupport;
 using Platform.FeatureBench.Inputs;
 using Platform.FeatureBench.Measurement;
+using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 
 namespace Platform.FeatureBench.Workloads;
@@ -37,13 +39,13 @@ internal static class ProtocolBench
         var model = raw.Metadata;
         var requests = new TensorRequests(model, inputs, shapes);
         var settings = new Dictionary<string, string> { ["Model:IntraOpThreads"] = options.Threads.ToString(CultureInfo.InvariantCulture), ["Queue:Capacity"] = "256" };
-        await using var pod = await PodHost.StartAsync(modelPath, settings, options.Concurrency);
+        await using var pod = await PodServer.StartAsync(modelPath, settings.ToDictionary(s => s.Key, string? (s) => s.Value), connections: options.Concurrency);
 
         var pinned = Pinned(inputs, shapes);
         var expected = Outputs(raw.Run(pinned));
         Check("gRPC", expected, GrpcOutputs(await pod.Grpc.ModelInferAsync(requests.Grpc, cancellationToken: cancellationToken)));
-        Check("REST binary", expected, await TensorRequests.OutputsAsync(pod.Http, requests.Binary(), model, cancellationToken));
-        Check("REST JSON", expected, await TensorRequests.OutputsAsync(pod.Http, requests.Json(), model, cancellationToken));
+        Check("REST binary", expected, await TensorRequests.OutputsAsync(pod.Client, requests.Binary(), model, cancellationToken));
+        Check("REST JSON", expected, await TensorRequests.OutputsAsync(pod.Client, requests.Json(), model, cancellationToken));
         var inputBytes = inputs.Sum(i => i.Length * sizeof(float));
         Console.Error.WriteLine($"[protocols] {model.Name}: input {inputBytes:#,0} bytes; REST binary body {requests.BinaryBytes:#,0} bytes, JSON body {requests.JsonBytes:#,0} bytes; gRPC, binary and JSON answers match the raw Run");
 
@@ -55,12 +57,12 @@ internal static class ProtocolBench
             new("REST, binary tensor extension", async ct =>
             {
                 using var request = requests.Binary();
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
             new("REST, JSON", async ct =>
             {
                 using var request = requests.Json();
-                await TensorRequests.SendAsync(pod.Http, request, ct);
+                await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
         };
         var run = await InterleavedRun.RunAsync($"protocols: {model.Name}, batch 1, {inputBytes / 1024.0:#,0.#} KB input", variants, options, cancellationToken);
@@ -84,14 +86,14 @@ internal static class ProtocolBench
         return shape;
     }
 
-    public static float[][] Outputs(InferencePod.Batching.OutputTensor[] outputs)
+    public static float[][] Outputs(InferencePod.Inference.OutputTensor[] outputs)
     {
         var result = outputs.Select(o => MemoryMarshal.Cast<byte, float>(o.Data).ToArray()).ToArray();
         Release(outputs);
         return result;
     }
 
-    public static void Release(InferencePod.Batching.OutputTensor[] outputs)
+    public static void Release(InferencePod.Inference.OutputTensor[] outputs)
     {
         foreach (var output in outputs) output.Release();
     }

@@ -1,6 +1,6 @@
 using Platform.InferencePod.Batching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Tests.Batching;
 
@@ -95,7 +95,7 @@ public sealed class AdmissionQueueTests
         var queue = new AdmissionQueue(1, 1, 1);
         var item = Item(0, 1);
         queue.TryEnqueue(item);
-        Assert.True(item.TryCancel());
+        Assert.True(item.TryMarkCancelled());
         Assert.True(queue.Remove(item));
         Assert.Equal(0, queue.Count);
         Assert.Equal(AdmitResult.Admitted, queue.TryEnqueue(Item(0, 2)));
@@ -114,7 +114,7 @@ public sealed class AdmissionQueueTests
         var batch = new List<WorkItem>();
         queue.Collect(10, 8, batch, []);
         Assert.Equal([item], batch);
-        Assert.False(item.TryCancel());
+        Assert.False(item.TryMarkCancelled());
         Assert.False(queue.Remove(item));
     }
 

@@ -1,6 +1,6 @@
 using Platform.InferencePod.Caching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Tests.Caching;
 

@@ -1,9 +1,8 @@
 using System.Buffers;
 using CsCheck;
-using Platform.InferencePod.Batching;
 using Platform.InferencePod.Caching;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Tests.Caching;
 

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Platform.InferencePod.Batching;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Caching;
@@ -99,8 +101,7 @@ public sealed class ResponseCacheTests
         // stacks): it holds the slot until it is cancelled.
         var scheduler = pod.App.Services.GetRequiredService<InferenceScheduler>();
         using var blocker = new InferenceRequest { Rows = scheduler.MaxBatchSize + 1 };
-        var slot = new WorkItem(blocker, 0, pod.App.Services.GetRequiredService<TimeProvider>().GetTimestamp(), long.MaxValue);
-        Assert.Equal(AdmitResult.Admitted, scheduler.TrySubmit(slot));
+        Assert.Equal(AdmitResult.Admitted, scheduler.TryAdmit(blocker, pod.App.Services.GetRequiredService<TimeProvider>().GetTimestamp(), long.MaxValue, warmup: false, out var slot));
         try
         {
             var uncached = await pod.InferJsonAsync("mlp", V2Requests.Json("input", [1, 64], V2Requests.RandomFloats(64, seed: 6)));
@@ -109,7 +110,7 @@ public sealed class ResponseCacheTests
         }
         finally
         {
-            scheduler.TryCancel(slot, InferenceError.BadRequest("test over"));
+            slot.TryCancel(InferenceError.BadRequest("test over"));
         }
     }
 

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Gpu;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Metrics;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Tests.Batching;
 
 namespace Platform.InferencePod.Tests.Gpu;
 
@@ -56,10 +57,11 @@ public sealed class GpuMemoryHoldTests
         return (scheduler, runner);
     }
 
-    private static WorkItem Submit(InferenceScheduler scheduler, int rows = 1)
+    private static WorkItem Submit(InferenceScheduler scheduler, int rows = 1, double timeoutMs = 30_000)
     {
-        var item = scheduler.CreateWorkItem(FakeBatchRunner.Request(rows, 0), TimeProvider.System.GetTimestamp());
-        Assert.Equal(AdmitResult.Admitted, scheduler.TrySubmit(item));
+        var now = TimeProvider.System.GetTimestamp();
+        var deadline = now + (long)(timeoutMs / 1000 * TimeProvider.System.TimestampFrequency);
+        Assert.Equal(AdmitResult.Admitted, scheduler.TryAdmit(FakeBatchRunner.Request(rows, 0), now, deadline, warmup: false, out var item));
         return item;
     }
 
@@ -99,7 +101,7 @@ public sealed class GpuMemoryHoldTests
     {
         var memory = new FakeMemorySource { FreeBytes = 500 };
         var (scheduler, runner) = Start(memory, timeoutMs: 100);
-        var item = Submit(scheduler);
+        var item = Submit(scheduler, timeoutMs: 100);
         var error = await Assert.ThrowsAsync<InferenceError>(() => item.Completion.WaitAsync(Patience));
         Assert.Equal(504, error.StatusCode);
         Assert.Empty(runner.Runs);

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Grpc;

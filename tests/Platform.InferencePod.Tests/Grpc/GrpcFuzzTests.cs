@@ -2,6 +2,7 @@ using CsCheck;
 using Google.Protobuf;
 using Grpc.Core;
 using Platform.InferencePod.Grpc.V2;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Grpc;

@@ -7,6 +7,8 @@ using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Hosting;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Grpc;

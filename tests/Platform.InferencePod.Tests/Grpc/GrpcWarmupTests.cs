@@ -2,6 +2,8 @@ using Grpc.Core;
 using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Lifecycle;
+using Platform.InferencePod.Pipeline;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Grpc;
@@ -28,13 +30,19 @@ public sealed class GrpcWarmupTests
     }
 
     [Fact]
-    public async Task The_grpc_path_is_warmed_up_before_ready_and_its_calls_count_in_no_request_metric()
+    public async Task The_grpc_path_is_warmed_up_before_ready_and_its_calls_count_in_no_serving_metric()
     {
         await using var pod = await PodServer.StartAsync(TestModels.Mlp);
-        // Every warm-up request is its own run: the protocol's (JSON and binary), REST's over
-        // loopback (JSON and binary), then gRPC's.
-        var warmupRuns = ProtocolWarmup.Iterations * 2 + HttpWarmup.Iterations * 2 + GrpcWarmup.Iterations;
-        Assert.Equal(warmupRuns, await pod.MetricAsync("platform_inference_batch_size_count{model=\"mlp\"}"));
+        // Every warm-up call went through the pipeline as warm-up: the protocol's (JSON and
+        // binary), REST's over loopback (JSON and binary), then gRPC's. Had the pod not known its
+        // own connections, the calls before ready would have been refused as not ready.
+        var warmupCalls = ProtocolWarmup.Iterations * 2 + HttpWarmup.Iterations * 2 + GrpcWarmup.Iterations;
+        Assert.Equal(warmupCalls, pod.App.Services.GetRequiredService<InferencePipeline>().WarmupCallsAnswered);
+        // None of them shows in what the autoscaler and dashboards read.
+        Assert.Equal(0, await pod.MetricAsync("platform_inference_batch_size_count{model=\"mlp\"}"));
+        Assert.Equal(0, await pod.MetricAsync("platform_inference_queue_wait_seconds_count{model=\"mlp\"}"));
+        Assert.Equal(0, await pod.MetricAsync("platform_inference_compute_duration_seconds_count{model=\"mlp\"}"));
+        Assert.Equal(0, await pod.MetricAsync("platform_inference_rejections_total{model=\"mlp\",reason=\"not_ready\"}"));
         Assert.Equal(0, await pod.MetricAsync("platform_inference_requests_total{model=\"mlp\",code=\"200\"}"));
         Assert.Equal(0, await pod.MetricAsync("platform_inference_request_duration_seconds_count{model=\"mlp\"}"));
     }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Platform.InferencePod.Tests.Support;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 
 namespace Platform.InferencePod.Tests.Jobs;
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Platform.InferencePod.RateLimiting;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Jobs;

@@ -1,8 +1,7 @@
 using System.Buffers;
-using Platform.InferencePod.Batching;
-using Platform.InferencePod.Jobs;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
-using Platform.InferencePod.Protocol;
+using Platform.InferencePod.Pipeline;
 
 namespace Platform.InferencePod.Tests.Jobs;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.InferencePod.TestSupport;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Preprocessing;

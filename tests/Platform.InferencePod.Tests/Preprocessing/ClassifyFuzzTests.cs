@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CsCheck;
 using Platform.Contracts;
+using Platform.InferencePod.RateLimiting;
 
 namespace Platform.InferencePod.Tests.Preprocessing;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Preprocessing;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Tests.Preprocessing;
 

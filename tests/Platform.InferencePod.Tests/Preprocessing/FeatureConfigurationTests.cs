@@ -1,5 +1,6 @@
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Hosting;
+using Platform.InferencePod.Preprocessing;
 using Platform.InferencePod.Tests.Support;
 
 namespace Platform.InferencePod.Tests.Preprocessing;

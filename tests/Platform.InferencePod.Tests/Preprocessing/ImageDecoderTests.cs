@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using Platform.InferencePod.Inference;
+using Platform.InferencePod.Model;
 using Platform.InferencePod.Preprocessing;
-using Platform.InferencePod.Protocol;
 
 namespace Platform.InferencePod.Tests.Preprocessing;
 
@@ -25,7 +26,7 @@ public sealed class ImageDecoderTests
     [Fact]
     public void The_start_up_warm_up_images_decode_and_preprocess()
     {
-        DecodeWarmup.Run(new ImagePipeline("input", 224, 224, 256, ImageLayout.Nchw, false, 1f / 255, [0, 0, 0], [1, 1, 1], Model.TensorDataType.Fp32, 100));
+        DecodeWarmup.Run(new ImagePipeline("input", 224, 224, 256, ImageLayout.Nchw, false, 1f / 255, [0, 0, 0], [1, 1, 1], TensorDataType.Fp32, 100));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CsCheck;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Model;
 using Platform.InferencePod.Preprocessing;
 

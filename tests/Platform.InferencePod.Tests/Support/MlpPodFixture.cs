@@ -1,3 +1,4 @@
+using Platform.InferencePod.TestSupport;
 namespace Platform.InferencePod.Tests.Support;
 
 /// <summary>One mlp pod shared by the tests of a class, with a small body limit to test it.</summary>

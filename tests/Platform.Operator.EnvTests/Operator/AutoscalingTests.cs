@@ -2,7 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Models;
 using Platform.EnvTest;
-using Platform.InferencePod.Tests.Support;
+using Platform.InferencePod.TestSupport;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.EnvTests.Support;
 
