@@ -6,12 +6,7 @@ public static class InferenceProtocol
     public const string LivePath = "/v2/health/live";
     public const string ReadyPath = "/v2/health/ready";
 
-    public static string ModelReadyPath(string model) => $"/v2/models/{model}/ready";
     public static string InferPath(string model) => $"/v2/models/{model}/infer";
-    /// <summary>Image classification: an image in, the top-k labels with scores out.</summary>
-    public static string ClassifyPath(string model) => $"/v2/models/{model}/classify";
-    /// <summary>Asynchronous inference: the infer body in, 202 with a job id and status URL out.</summary>
-    public static string JobsPath(string model) => $"/v2/models/{model}/jobs";
     public static string JobPath(string id) => $"/v2/jobs/{id}";
 
     /// <summary>Query parameter of the classify endpoint: how many labels to return.</summary>

@@ -22,6 +22,13 @@ public static class PodMetrics
     public const string ComputeDuration = "platform_inference_compute_duration_seconds";
     /// <summary>Rows per model run (histogram).</summary>
     public const string BatchSize = "platform_inference_batch_size";
+    /// <summary>
+    /// Measured time of one model run at a batch size (gauge, seconds; labels
+    /// <see cref="ModelLabel"/>, <see cref="ModelVersionLabel"/>, <see cref="BatchSizeLabel"/>):
+    /// first from warm-up, then a moving average of live runs. The operator sizes each pod's
+    /// capacity at the service's SLO from this curve; a new model version brings its own.
+    /// </summary>
+    public const string BatchServiceTime = "platform_inference_batch_service_seconds";
     /// <summary>Inference requests answered, by status code (counter).</summary>
     public const string Requests = "platform_inference_requests_total";
     /// <summary>Requests refused or dropped before compute, by reason (counter).</summary>
@@ -47,6 +54,10 @@ public static class PodMetrics
     public const string JobStoreErrors = "platform_inference_job_store_errors_total";
 
     public const string ModelLabel = "model";
+    /// <summary>The model's version, as its metadata names it (empty when it has none).</summary>
+    public const string ModelVersionLabel = "model_version";
+    /// <summary>Rows in one model run, as a decimal integer.</summary>
+    public const string BatchSizeLabel = "batch_size";
     public const string CodeLabel = "code";
     public const string ReasonLabel = "reason";
     public const string ResultLabel = "result";

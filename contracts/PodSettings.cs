@@ -41,6 +41,12 @@ public static class PodSettings
     public const string ServerMaxRequestBodyBytes = "Server:MaxRequestBodyBytes";
     /// <summary>Port of the V2 gRPC endpoint (HTTP/2 cleartext); 0 lets the system choose one.</summary>
     public const string ServerGrpcPort = "Server:GrpcPort";
+    /// <summary>
+    /// Where a start-up failure's one line is written for Kubernetes to show as the container's
+    /// termination message; the default is written only when the file exists (the kubelet creates it).
+    /// </summary>
+    public const string ServerTerminationMessagePath = "Server:TerminationMessagePath";
+    public const string DefaultTerminationMessagePath = "/dev/termination-log";
 
     /// <summary>Per-client quotas, e.g. "2/s, 5/min, 100/h"; empty turns rate limiting off.</summary>
     public const string RateLimitsLimits = "RateLimits:Limits";
@@ -55,6 +61,14 @@ public static class PodSettings
     public const string GpuMinFreeMemoryBytes = "Gpu:MinFreeMemoryBytes";
     /// <summary>How often GPU memory and utilization are read through NVML.</summary>
     public const string GpuSampleIntervalMs = "Gpu:SampleIntervalMs";
+    /// <summary>The CUDA provider's memory arena limit in bytes (gpu_mem_limit); 0 leaves it unlimited.</summary>
+    public const string GpuMemoryLimitBytes = "Gpu:MemoryLimitBytes";
+    /// <summary>How the CUDA arena grows (arena_extend_strategy): NextPowerOfTwo or SameAsRequested.</summary>
+    public const string GpuArenaExtendStrategy = "Gpu:ArenaExtendStrategy";
+    /// <summary>cuDNN convolution algorithm search (cudnn_conv_algo_search): Exhaustive, Heuristic or Default.</summary>
+    public const string GpuCudnnConvAlgoSearch = "Gpu:CudnnConvAlgoSearch";
+    /// <summary>CUDA graph capture (enable_cuda_graph); refused at start, see the pod's GpuOptions.</summary>
+    public const string GpuCudaGraph = "Gpu:CudaGraph";
 
     public const string PreprocessingEnabled = "Preprocessing:Enabled";
     public const string PreprocessingInput = "Preprocessing:Input";
@@ -107,6 +121,21 @@ public static class PodSettings
     {
         public const string Rgb = "RGB";
         public const string Bgr = "BGR";
+    }
+
+    /// <summary>Values of <see cref="GpuArenaExtendStrategy"/>.</summary>
+    public static class ArenaExtendStrategies
+    {
+        public const string NextPowerOfTwo = "NextPowerOfTwo";
+        public const string SameAsRequested = "SameAsRequested";
+    }
+
+    /// <summary>Values of <see cref="GpuCudnnConvAlgoSearch"/>.</summary>
+    public static class CudnnConvAlgoSearches
+    {
+        public const string Exhaustive = "Exhaustive";
+        public const string Heuristic = "Heuristic";
+        public const string Default = "Default";
     }
 
     /// <summary>The ASP.NET Core variable the operator sets to choose the pod's HTTP port.</summary>

@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Hosting;
 
@@ -10,6 +11,8 @@ try
 catch (StartupException e)
 {
     // One line that names the setting; no stack trace for a problem the user fixes in configuration.
-    Console.Error.WriteLine($"inference-pod: {e.Message}");
+    var line = e.Reason is null ? e.Message : PodExitReasons.Format(e.Reason, e.Message);
+    Console.Error.WriteLine($"inference-pod: {line}");
+    TerminationMessage.Write(args, line);
     return 2;
 }

@@ -144,10 +144,13 @@ public sealed class InferenceScheduler
                 var batch = SyntheticRequests.Batch(_metadata, size);
                 for (var i = 0; i < _options.Warmup.Iterations; i++)
                 {
+                    var start = _time.GetTimestamp();
                     foreach (var outputs in instance.Run(batch))
                     {
                         foreach (var output in outputs) output.Release();
                     }
+                    // The first run of a size pays one-off costs (allocation, kernel choice); the service-time curve starts after it.
+                    if (i > 0 || _options.Warmup.Iterations == 1) _metrics.BatchServiceTime.Observe(size, _time.GetElapsedTime(start).TotalSeconds);
                 }
                 _logger.LogInformation("Warm-up of instance {Instance} at batch size {BatchSize} done", instance.Index, size);
             }
@@ -215,6 +218,7 @@ public sealed class InferenceScheduler
         var elapsed = _time.GetElapsedTime(start).TotalSeconds;
         _metrics.ComputeDuration.Observe(elapsed);
         _metrics.BatchSize.Observe(rows);
+        _metrics.BatchServiceTime.Observe(rows, elapsed);
         var perRow = Volatile.Read(ref _secondsPerRow);
         Volatile.Write(ref _secondsPerRow, perRow + 0.2 * (elapsed / rows - perRow));
         return rows;

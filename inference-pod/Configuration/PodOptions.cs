@@ -32,6 +32,7 @@ public sealed record PodOptions(ModelOptions Model, BatchingOptions Batching, Qu
             RateLimits = Bind<RateLimitOptions>(configuration, PodSettings.RateLimitsSection),
             Gpu = Bind<GpuOptions>(configuration, PodSettings.GpuSection),
         };
+        options.Warmup.ApplyProviderDefault(options.Model.ExecutionProvider, options.Batching.MaxBatchSize);
         var errors = PodOptionsValidator.Validate(options.Model, options.Batching, options.Queue, options.Warmup, options.Server);
         errors.AddRange(FeatureOptionsValidator.Validate(options.Preprocessing, options.Postprocessing, options.Cache, options.Jobs));
         errors.AddRange(RateLimitOptionsValidator.Validate(options.RateLimits));

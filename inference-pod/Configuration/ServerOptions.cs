@@ -10,5 +10,8 @@ public sealed class ServerOptions
     /// <summary>Port of the V2 gRPC endpoint (HTTP/2 cleartext), beside the REST port; 0 lets the system choose.</summary>
     public int GrpcPort { get; set; } = Platform.Contracts.PodSettings.DefaultGrpcPort;
 
+    /// <summary>File that receives the one-line reason when start-up fails (Kubernetes' termination message).</summary>
+    public string TerminationMessagePath { get; set; } = Platform.Contracts.PodSettings.DefaultTerminationMessagePath;
+
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(DrainTimeoutSeconds);
 }

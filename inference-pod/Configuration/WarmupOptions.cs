@@ -19,6 +19,17 @@ public sealed class WarmupOptions
         return true;
     }
 
+    /// <summary>
+    /// With the CUDA provider and no sizes given, warm-up runs every batch size the batcher can
+    /// send (1 to the maximum): cuDNN picks its convolution algorithms per input shape on first
+    /// use, which would otherwise fall on the first request of each size.
+    /// </summary>
+    public void ApplyProviderDefault(string executionProvider, int maxBatchSize)
+    {
+        if (executionProvider != Platform.Contracts.PodSettings.ExecutionProviders.Cuda || !string.IsNullOrWhiteSpace(BatchSizes) || maxBatchSize < 1) return;
+        BatchSizes = string.Join(',', Enumerable.Range(1, maxBatchSize));
+    }
+
     public int[] ResolveBatchSizes(int maxBatchSize)
     {
         if (string.IsNullOrWhiteSpace(BatchSizes)) return maxBatchSize > 1 ? [1, maxBatchSize] : [1];

@@ -37,9 +37,9 @@ public static class PodApp
         // The host's shutdown budget covers the drain, plus a little for the server to close connections.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.DrainTimeout + TimeSpan.FromSeconds(2));
 
-        var model = ModelLoader.Load(options.Model);
+        var model = ModelLoader.Load(options.Model, options.Gpu);
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        var metrics = new PodMetricSet(registry, model.Metadata.Name);
+        var metrics = new PodMetricSet(registry, model.Metadata.Name, model.Metadata.Version);
         metrics.QueueCapacity.Set(options.Queue.Capacity);
 
         builder.Services.AddSingleton(options);

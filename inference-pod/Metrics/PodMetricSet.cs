@@ -16,7 +16,7 @@ public sealed class PodMetricSet
     private readonly Dictionary<string, Counter.Child> _rejectionsByReason = new();
     private readonly string _model;
 
-    public PodMetricSet(CollectorRegistry registry, string model)
+    public PodMetricSet(CollectorRegistry registry, string model, string modelVersion = "")
     {
         _model = model;
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
@@ -31,6 +31,7 @@ public sealed class PodMetricSet
         ComputeDuration = factory.CreateHistogram(PodMetrics.ComputeDuration, "Time of one model run over a batch in seconds.", latency).WithLabels(model);
         BatchSize = factory.CreateHistogram(PodMetrics.BatchSize, "Rows per model run.",
             new HistogramConfiguration { Buckets = PodMetrics.BatchSizeBuckets, LabelNames = modelLabel }).WithLabels(model);
+        BatchServiceTime = new BatchServiceTimes(factory, model, modelVersion);
         _requests = factory.CreateCounter(PodMetrics.Requests, "Inference requests answered, by HTTP status code.", [PodMetrics.ModelLabel, PodMetrics.CodeLabel]);
         _rejections = factory.CreateCounter(PodMetrics.Rejections, "Requests refused or dropped before compute, by reason.", [PodMetrics.ModelLabel, PodMetrics.ReasonLabel]);
         foreach (var reason in new[] { PodMetrics.Reasons.QueueFull, PodMetrics.Reasons.Deadline, PodMetrics.Reasons.Draining, PodMetrics.Reasons.BadRequest, PodMetrics.Reasons.ClientDisconnected, PodMetrics.Reasons.NotReady, PodMetrics.Reasons.RateLimited })
@@ -48,6 +49,8 @@ public sealed class PodMetricSet
     public Histogram.Child QueueWait { get; }
     public Histogram.Child ComputeDuration { get; }
     public Histogram.Child BatchSize { get; }
+    /// <summary>The measured service time per batch size, which the operator sizes capacity from.</summary>
+    public BatchServiceTimes BatchServiceTime { get; }
 
     public void CountResponse(int statusCode) => RequestsFor(statusCode).Inc();
 

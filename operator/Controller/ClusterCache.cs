@@ -1,6 +1,7 @@
 using k8s.Models;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Reconciliation;
+using Platform.Operator.Runtime;
 
 namespace Platform.Operator.Controller;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Platform.Operator.Api.V1Alpha1;
+using Platform.Operator.Reconciliation;
 
 namespace Platform.Operator.Controller;
 
@@ -10,27 +11,29 @@ namespace Platform.Operator.Controller;
 /// objects under one field manager (forced, as controllers should), status merge patches
 /// guarded by resourceVersion, and events.
 /// </summary>
-public sealed class ClusterWriter(IKubernetes client, string fieldManager, OperatorMetrics metrics)
+public sealed class ClusterWriter(IKubernetes client, ReconcileSettings settings, OperatorMetrics metrics)
 {
+    private readonly string _fieldManager = settings.FieldManager;
+
     public async Task<V1Deployment> ApplyAsync(V1Deployment desired, CancellationToken cancellationToken)
     {
         metrics.CountWrite("apply", "deployments");
         return await client.AppsV1.PatchNamespacedDeploymentAsync(ApplyPatch(desired), desired.Metadata.Name, desired.Metadata.NamespaceProperty,
-            fieldManager: fieldManager, force: true, cancellationToken: cancellationToken);
+            fieldManager: _fieldManager, force: true, cancellationToken: cancellationToken);
     }
 
     public async Task<V1Service> ApplyAsync(V1Service desired, CancellationToken cancellationToken)
     {
         metrics.CountWrite("apply", "services");
         return await client.CoreV1.PatchNamespacedServiceAsync(ApplyPatch(desired), desired.Metadata.Name, desired.Metadata.NamespaceProperty,
-            fieldManager: fieldManager, force: true, cancellationToken: cancellationToken);
+            fieldManager: _fieldManager, force: true, cancellationToken: cancellationToken);
     }
 
     public async Task<V1PodDisruptionBudget> ApplyAsync(V1PodDisruptionBudget desired, CancellationToken cancellationToken)
     {
         metrics.CountWrite("apply", "poddisruptionbudgets");
         return await client.PolicyV1.PatchNamespacedPodDisruptionBudgetAsync(ApplyPatch(desired), desired.Metadata.Name, desired.Metadata.NamespaceProperty,
-            fieldManager: fieldManager, force: true, cancellationToken: cancellationToken);
+            fieldManager: _fieldManager, force: true, cancellationToken: cancellationToken);
     }
 
     /// <summary>
@@ -47,7 +50,7 @@ public sealed class ClusterWriter(IKubernetes client, string fieldManager, Opera
         };
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
             InferenceService.GroupName, InferenceService.Version, service.Metadata.NamespaceProperty, InferenceService.Plural, service.Metadata.Name,
-            fieldManager: fieldManager, cancellationToken: cancellationToken);
+            fieldManager: _fieldManager, cancellationToken: cancellationToken);
     }
 
     public async Task CreateEventAsync(Corev1Event @event, CancellationToken cancellationToken)

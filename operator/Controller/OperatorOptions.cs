@@ -1,3 +1,5 @@
+using Platform.Operator.Runtime;
+
 namespace Platform.Operator.Controller;
 
 /// <summary>The operator process's settings (section "Operator"), validated at start.</summary>
@@ -10,6 +12,11 @@ public sealed class OperatorOptions
     public int Workers { get; set; } = 4;
     public double ResyncSeconds { get; set; } = 300;
     public string ClusterDomain { get; set; } = "cluster.local";
+    /// <summary>
+    /// Seconds a stopping replica keeps serving in its preStop sleep while endpoint removal
+    /// spreads; 0 turns the hook off. On servers before 1.30 (no sleep action) it goes to the drain.
+    /// </summary>
+    public int PreStopSleepSeconds { get; set; } = 5;
     public LeaderElectionOptions LeaderElection { get; set; } = new();
     public AutoscalerOptions Autoscaler { get; set; } = new();
 
@@ -19,34 +26,9 @@ public sealed class OperatorOptions
         if (string.IsNullOrWhiteSpace(DefaultImage)) errors.Add("Operator:DefaultImage is required");
         if (Workers is < 1 or > 64) errors.Add($"Operator:Workers must be between 1 and 64 (got {Workers})");
         if (ResyncSeconds is < 1 or > 86400) errors.Add($"Operator:ResyncSeconds must be between 1 and 86400 (got {ResyncSeconds})");
+        if (PreStopSleepSeconds is < 0 or > 300) errors.Add($"Operator:PreStopSleepSeconds must be between 0 and 300 (got {PreStopSleepSeconds})");
         errors.AddRange(LeaderElection.Validate());
         errors.AddRange(Autoscaler.Validate());
-        return errors;
-    }
-}
-
-/// <summary>Leader election on a coordination.k8s.io Lease (section "Operator:LeaderElection").</summary>
-public sealed class LeaderElectionOptions
-{
-    public bool Enabled { get; set; }
-    public string Namespace { get; set; } = "platform-system";
-    public string LeaseName { get; set; } = "platform-operator";
-    /// <summary>This replica's identity; default: the host (pod) name.</summary>
-    public string? Identity { get; set; }
-    public double LeaseDurationSeconds { get; set; } = 15;
-    public double RenewDeadlineSeconds { get; set; } = 10;
-    public double RetryPeriodSeconds { get; set; } = 2;
-
-    /// <summary>Timing must leave room to renew before the lease lapses (client-go's rule).</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (!Enabled) return errors;
-        if (LeaseDurationSeconds <= RenewDeadlineSeconds)
-            errors.Add($"Operator:LeaderElection:LeaseDurationSeconds ({LeaseDurationSeconds}) must be greater than RenewDeadlineSeconds ({RenewDeadlineSeconds})");
-        if (RenewDeadlineSeconds <= 1.2 * RetryPeriodSeconds)
-            errors.Add($"Operator:LeaderElection:RenewDeadlineSeconds ({RenewDeadlineSeconds}) must be greater than 1.2 x RetryPeriodSeconds ({RetryPeriodSeconds})");
-        if (RetryPeriodSeconds <= 0) errors.Add("Operator:LeaderElection:RetryPeriodSeconds must be positive");
         return errors;
     }
 }

@@ -16,8 +16,10 @@ public static class DesiredStateBuilder
     public const int GrpcServicePort = Contracts.PodSettings.DefaultGrpcPort;
 
     /// <param name="replicas">The Deployment's replica count, from <see cref="ReplicaPolicy.DesiredReplicas"/>.</param>
-    public static DesiredState Build(InferenceService service, ReconcileSettings settings, int replicas)
+    /// <param name="cluster">What the API server can take (read once at start).</param>
+    public static DesiredState Build(InferenceService service, ReconcileSettings settings, int replicas, ClusterCapabilities cluster)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfNegative(replicas);
@@ -27,12 +29,12 @@ public static class DesiredStateBuilder
         }
 
         return new DesiredState(
-            DesiredHash.Stamp(Deployment(service, settings, replicas)),
+            DesiredHash.Stamp(Deployment(service, settings, replicas, cluster)),
             DesiredHash.Stamp(Service(service, settings)),
             DesiredHash.Stamp(DisruptionBudget(service, settings)));
     }
 
-    private static V1Deployment Deployment(InferenceService service, ReconcileSettings settings, int replicas) => new()
+    private static V1Deployment Deployment(InferenceService service, ReconcileSettings settings, int replicas, ClusterCapabilities cluster) => new()
     {
         ApiVersion = "apps/v1",
         Kind = "Deployment",
@@ -53,7 +55,7 @@ public static class DesiredStateBuilder
             // A rollout may legitimately take the whole startup budget (model load, warm-up)
             // plus image pulls before the Deployment reports it stuck.
             ProgressDeadlineSeconds = settings.StartupTimeoutSeconds + 300,
-            Template = PodTemplateBuilder.Build(service, settings),
+            Template = PodTemplateBuilder.Build(service, settings, cluster),
         },
     };
 

@@ -20,6 +20,7 @@ public static class PodDiagnosis
         ConditionReasons.Unschedulable,
         ConditionReasons.ImagePullFailed,
         ConditionReasons.ContainerConfigError,
+        ConditionReasons.GpuRuntimeUnavailable,
         ConditionReasons.OutOfMemory,
         ConditionReasons.CrashLoopBackOff,
         ConditionReasons.WarmupFailing,
@@ -83,6 +84,10 @@ public static class PodDiagnosis
     {
         var waiting = container.State?.Waiting;
         var lastTerminated = container.LastState?.Terminated;
+        if (GpuRuntimeUnavailable(pod, container.State?.Terminated ?? lastTerminated) is { } gpu)
+        {
+            return gpu;
+        }
         if (waiting?.Reason is { } reason)
         {
             if (ImagePullReasons.Contains(reason))
@@ -115,6 +120,17 @@ public static class PodDiagnosis
             }
         }
         return null;
+    }
+
+    /// <summary>The pod's own reason in its termination message: the CUDA provider could not start.</summary>
+    private static PodProblem? GpuRuntimeUnavailable(string pod, V1ContainerStateTerminated? terminated)
+    {
+        if (!PodExitReasons.TryParse(terminated?.Message, out var reason, out var message) || reason != PodExitReasons.GpuRuntimeUnavailable)
+        {
+            return null;
+        }
+        return new PodProblem(pod, ConditionReasons.GpuRuntimeUnavailable,
+            $"pod {pod} cannot use the GPU: {message}. Use the GPU image on a node with an NVIDIA driver >= 580 and spec.resources.gpu of at least 1, or spec.serving.executionProvider cpu.");
     }
 
     private static PodProblem Crashing(string pod, V1ContainerStatus container, V1ContainerStateTerminated? lastTerminated)

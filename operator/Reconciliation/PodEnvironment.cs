@@ -12,11 +12,13 @@ namespace Platform.Operator.Reconciliation;
 /// </summary>
 public static class PodEnvironment
 {
-    public static IList<V1EnvVar> Build(InferenceService service, ReconcileSettings settings)
+    /// <param name="shutdown">How the replica stops (its drain); null: as on a server with every capability.</param>
+    public static IList<V1EnvVar> Build(InferenceService service, ReconcileSettings settings, PodShutdown? shutdown = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(settings);
-        var operatorVariables = OperatorVariables(service, settings);
+        shutdown ??= PodShutdown.For(service.Spec, settings, ClusterCapabilities.Newest);
+        var operatorVariables = OperatorVariables(service, settings, shutdown);
         var reserved = ReservedKeys(service.Spec);
         var result = new List<V1EnvVar>(operatorVariables);
         foreach (var variable in service.Spec.Env ?? [])
@@ -40,7 +42,7 @@ public static class PodEnvironment
         return [.. (spec.Env ?? []).Where(v => IsReserved(v.Name, reserved)).Select(v => v.Name)];
     }
 
-    private static List<V1EnvVar> OperatorVariables(InferenceService service, ReconcileSettings settings)
+    private static List<V1EnvVar> OperatorVariables(InferenceService service, ReconcileSettings settings, PodShutdown shutdown)
     {
         var spec = service.Spec;
         var serving = spec.Serving;
@@ -70,7 +72,7 @@ public static class PodEnvironment
         {
             variables.Add(Setting(PodSettings.WarmupBatchSizes, string.Join(",", warmup)));
         }
-        variables.Add(Setting(PodSettings.ServerDrainTimeoutSeconds, serving.DrainTimeoutSeconds));
+        variables.Add(Setting(PodSettings.ServerDrainTimeoutSeconds, shutdown.DrainTimeoutSeconds));
         // Set rather than left to the pod's default: the container port and the Service target it.
         variables.Add(Setting(PodSettings.ServerGrpcPort, PodSettings.DefaultGrpcPort));
         variables.AddRange(FeatureEnvironment.Build(spec, settings.ModelMountPath).Select(s => s.Variable));

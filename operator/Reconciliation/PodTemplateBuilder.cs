@@ -17,12 +17,14 @@ public static class PodTemplateBuilder
 
     private const int ProbePeriodSeconds = 5;
 
-    public static V1PodTemplateSpec Build(InferenceService service, ReconcileSettings settings)
+    /// <param name="cluster">What the API server can take; null: every capability (<see cref="ClusterCapabilities.Newest"/>).</param>
+    public static V1PodTemplateSpec Build(InferenceService service, ReconcileSettings settings, ClusterCapabilities? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(settings);
         var spec = service.Spec;
         var name = service.Metadata.Name;
+        var shutdown = PodShutdown.For(spec, settings, cluster ?? ClusterCapabilities.Newest);
 
         return new V1PodTemplateSpec
         {
@@ -48,21 +50,17 @@ public static class PodTemplateBuilder
                     RunAsGroup = settings.RunAsUser,
                     SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
                 },
-                TerminationGracePeriodSeconds = TerminationGracePeriodSeconds(spec, settings),
+                TerminationGracePeriodSeconds = shutdown.TerminationGracePeriodSeconds,
                 NodeSelector = spec.NodeSelector is null ? null : new Dictionary<string, string>(spec.NodeSelector, StringComparer.Ordinal),
                 Tolerations = Tolerations(spec),
                 Affinity = spec.Affinity,
-                Containers = [Container(service, settings)],
+                Containers = [Container(service, settings, shutdown)],
                 Volumes = [ModelVolume(spec.Model.Source), TmpVolume(settings)],
             },
         };
     }
 
-    /// <summary>preStop sleep, then the pod's drain, then a margin, before the kubelet kills the container.</summary>
-    public static long TerminationGracePeriodSeconds(InferenceServiceSpec spec, ReconcileSettings settings) =>
-        (long)settings.PreStopSleepSeconds + spec.Serving.DrainTimeoutSeconds + settings.TerminationGraceMarginSeconds;
-
-    private static V1Container Container(InferenceService service, ReconcileSettings settings)
+    private static V1Container Container(InferenceService service, ReconcileSettings settings, PodShutdown shutdown)
     {
         var spec = service.Spec;
         return new V1Container
@@ -75,7 +73,7 @@ public static class PodTemplateBuilder
                 new V1ContainerPort { Name = PortName, ContainerPort = PodSettings.DefaultHttpPort, Protocol = "TCP" },
                 new V1ContainerPort { Name = GrpcPortName, ContainerPort = PodSettings.DefaultGrpcPort, Protocol = "TCP" },
             ],
-            Env = PodEnvironment.Build(service, settings),
+            Env = PodEnvironment.Build(service, settings, shutdown),
             Resources = Resources(spec.Resources),
             VolumeMounts =
             [
@@ -96,9 +94,9 @@ public static class PodTemplateBuilder
             LivenessProbe = Probe(InferenceProtocol.LivePath, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3),
             // The sleep runs before SIGTERM, while endpoint removal spreads to kube-proxy and
             // load balancers: requests routed to the pod meanwhile are still served. The sleep
-            // action needs no shell in the image (Kubernetes 1.30+).
-            Lifecycle = settings.PreStopSleepSeconds > 0
-                ? new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = settings.PreStopSleepSeconds } } }
+            // action needs no shell in the image (Kubernetes 1.30+; before, PodShutdown leaves it out).
+            Lifecycle = shutdown.PreStopSleepSeconds > 0
+                ? new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = shutdown.PreStopSleepSeconds } } }
                 : null,
             SecurityContext = new V1SecurityContext
             {

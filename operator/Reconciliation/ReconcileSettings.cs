@@ -22,6 +22,8 @@ public sealed record ReconcileSettings
     /// Seconds the preStop hook sleeps before the container gets SIGTERM. Endpoint removal
     /// and kube-proxy/ingress updates run concurrently with pod termination; while they
     /// propagate, clients still send to this pod, so it keeps serving until they have caught up.
+    /// 0 sets no hook; where the server lacks the sleep action, <see cref="PodShutdown"/> moves
+    /// these seconds to the drain.
     /// </summary>
     public int PreStopSleepSeconds { get; init; } = 5;
 

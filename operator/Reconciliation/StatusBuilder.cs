@@ -43,9 +43,10 @@ public static class StatusBuilder
         var observation = DeploymentObservation.From(inputs.Deployment);
         var problems = PodDiagnosis.Diagnose(inputs.Pods);
         var conditions = status.Conditions!;
-        ConditionSet.Set(conditions, Ready(observation, problems, inputs.ValidationErrors, generation), now);
-        ConditionSet.Set(conditions, Progressing(observation, inputs.ValidationErrors, generation), now);
-        ConditionSet.Set(conditions, Degraded(observation, problems, inputs.ValidationErrors, generation), now);
+        var blocker = Blocker(inputs);
+        ConditionSet.Set(conditions, Ready(observation, problems, blocker, generation), now);
+        ConditionSet.Set(conditions, Progressing(observation, blocker, generation), now);
+        ConditionSet.Set(conditions, Degraded(observation, problems, blocker, generation), now);
         if (ScalingActive(service, conditions, generation) is { } scaling)
         {
             ConditionSet.Set(conditions, scaling, now);
@@ -63,12 +64,31 @@ public static class StatusBuilder
         return !JsonNode.DeepEquals(JsonNode.Parse(KubernetesJson.Serialize(before)), JsonNode.Parse(KubernetesJson.Serialize(after)));
     }
 
-    private static V1Condition Ready(DeploymentObservation d, IReadOnlyList<PodProblem> problems, IReadOnlyList<string> errors, long? generation)
+    /// <summary>What stops this spec from being deployed as it is, most fundamental first; null when nothing does.</summary>
+    private static Block? Blocker(StatusInputs inputs)
+    {
+        if (inputs.ValidationErrors.Count > 0)
+        {
+            return new Block(ConditionReasons.InvalidSpec, "Invalid spec: " + string.Join("; ", inputs.ValidationErrors),
+                "The spec is invalid, so nothing was deployed (see the Degraded condition).", "The spec is invalid", Deployed: false);
+        }
+        if (inputs.ClusterProblem is { } problem)
+        {
+            return new Block(ConditionReasons.KubernetesTooOld, problem, problem, "The spec needs a newer Kubernetes", Deployed: false);
+        }
+        if (inputs.WriteFailure is { } failure)
+        {
+            return new Block(ConditionReasons.ApplyFailed, failure, "The Deployment could not be created: " + failure, "The API server refused the change", Deployed: true);
+        }
+        return null;
+    }
+
+    private static V1Condition Ready(DeploymentObservation d, IReadOnlyList<PodProblem> problems, Block? blocker, long? generation)
     {
         if (!d.Exists)
         {
-            return errors.Count > 0
-                ? Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.InvalidSpec, "The spec is invalid, so nothing was deployed (see the Degraded condition).", generation)
+            return blocker is not null
+                ? Condition(ConditionTypes.Ready, ConditionStatus.False, blocker.Reason, blocker.ReadyMessage, generation)
                 : Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.DeploymentNotFound, "The Deployment has not been created yet.", generation);
         }
         if (d.Ready > 0)
@@ -87,12 +107,17 @@ public static class StatusBuilder
             $"0/{d.Desired} replicas ready; replicas are starting (model load and warm-up).", generation);
     }
 
-    private static V1Condition Progressing(DeploymentObservation d, IReadOnlyList<string> errors, long? generation)
+    private static V1Condition Progressing(DeploymentObservation d, Block? blocker, long? generation)
     {
-        if (errors.Count > 0)
+        if (blocker is { Deployed: false })
         {
-            return Condition(ConditionTypes.Progressing, ConditionStatus.False, ConditionReasons.InvalidSpec,
-                d.Exists ? "The spec is invalid; the last valid one stays deployed." : "The spec is invalid.", generation);
+            return Condition(ConditionTypes.Progressing, ConditionStatus.False, blocker.Reason,
+                d.Exists ? blocker.ProgressingMessage + "; the last deployed spec stays deployed." : blocker.ProgressingMessage + ".", generation);
+        }
+        if (blocker is not null)
+        {
+            return Condition(ConditionTypes.Progressing, ConditionStatus.False, blocker.Reason,
+                blocker.ProgressingMessage + (d.Exists ? "; the Deployment keeps its last applied spec (see the Degraded condition)." : " (see the Degraded condition)."), generation);
         }
         if (!d.Exists)
         {
@@ -102,10 +127,19 @@ public static class StatusBuilder
         {
             return Condition(ConditionTypes.Progressing, ConditionStatus.False, ConditionReasons.ProgressDeadlineExceeded, deadline, generation);
         }
-        if (!d.GenerationObserved || d.Total > d.Updated)
+        // Until the Deployment controller has seen the latest change, its counts describe the one before.
+        if (!d.GenerationObserved)
         {
+            return Condition(ConditionTypes.Progressing, ConditionStatus.True, ConditionReasons.ChangePending,
+                "The Deployment controller has not acted on the latest change yet.", generation);
+        }
+        // Pods of the old template remain (kubectl rollout status's rule). Ready counts old and new
+        // pods together, since the Deployment's status does not split it.
+        if (d.Total > d.Updated)
+        {
+            var old = d.Total - d.Updated;
             return Condition(ConditionTypes.Progressing, ConditionStatus.True, ConditionReasons.RollingOut,
-                $"Rolling out: {d.Updated}/{d.Desired} replicas updated, {d.Ready} ready.", generation);
+                $"Rolling out: {d.Updated} of {d.Desired} replicas updated, {old} old {Replicas(old)} still running; {d.Ready} of {d.Total} ready (old and new together).", generation);
         }
         if (d.Total < d.Desired)
         {
@@ -126,12 +160,13 @@ public static class StatusBuilder
             $"All {d.Desired} replicas are updated and ready.", generation);
     }
 
-    private static V1Condition Degraded(DeploymentObservation d, IReadOnlyList<PodProblem> problems, IReadOnlyList<string> errors, long? generation)
+    private static string Replicas(int count) => count == 1 ? "replica" : "replicas";
+
+    private static V1Condition Degraded(DeploymentObservation d, IReadOnlyList<PodProblem> problems, Block? blocker, long? generation)
     {
-        if (errors.Count > 0)
+        if (blocker is not null)
         {
-            return Condition(ConditionTypes.Degraded, ConditionStatus.True, ConditionReasons.InvalidSpec,
-                "Invalid spec: " + string.Join("; ", errors), generation);
+            return Condition(ConditionTypes.Degraded, ConditionStatus.True, blocker.Reason, blocker.DegradedMessage, generation);
         }
         if (d.DeadlineExceeded is { } deadline)
         {
@@ -183,6 +218,10 @@ public static class StatusBuilder
 
     private static DateTime TruncateToSeconds(DateTime time) =>
         new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), time.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : time.Kind);
+
+    /// <summary>Why the spec is not (fully) deployed: the reason and the message of each condition.</summary>
+    /// <param name="Deployed">Whether the operator applied the spec at all (false: it did not try).</param>
+    private sealed record Block(string Reason, string DegradedMessage, string ReadyMessage, string ProgressingMessage, bool Deployed);
 
     /// <summary>The few facts of a Deployment the conditions are computed from.</summary>
     private sealed record DeploymentObservation(bool Exists, int Desired, int Total, int Updated, int Ready, bool GenerationObserved, string? DeadlineExceeded)

@@ -9,9 +9,13 @@ namespace Platform.Operator.Reconciliation;
 /// <param name="Pods">Its pods (selected by <see cref="ResourceLabels.Selector"/>).</param>
 /// <param name="ValidationErrors">The result of <see cref="SpecValidator.Validate"/>; empty when valid.</param>
 /// <param name="Now">The controller's clock (TimeProvider), for transition times.</param>
+/// <param name="ClusterProblem">What the cluster lacks for this spec (<see cref="ClusterCapabilities.ModelSourceProblem"/>); null when nothing.</param>
+/// <param name="WriteFailure">The API server's refusal of this reconcile's apply, as shown to the user; null when every write succeeded.</param>
 public sealed record StatusInputs(
     InferenceService Service,
     V1Deployment? Deployment,
     IReadOnlyList<V1Pod> Pods,
     IReadOnlyList<string> ValidationErrors,
-    DateTime Now);
+    DateTime Now,
+    string? ClusterProblem = null,
+    string? WriteFailure = null);

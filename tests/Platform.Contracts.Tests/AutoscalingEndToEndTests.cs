@@ -16,6 +16,7 @@ public sealed class AutoscalingEndToEndTests
 {
     private static readonly string MobileNet = Path.Combine(AppContext.BaseDirectory, "models", "mobilenet_v2.onnx");
     private const int MaxReplicas = 3;
+    private static readonly TimeSpan StartupBound = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task Load_scales_the_service_up_and_quiet_scales_it_back_down()
@@ -24,42 +25,48 @@ public sealed class AutoscalingEndToEndTests
             $"--Model:Path={MobileNet}", "--Model:Name=classifier", "--Model:IntraOpThreads=1", "--Batching:MaxBatchSize=1", "--Warmup:Iterations=1")).ToList();
         try
         {
-            await Task.WhenAll(processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(60))));
-            await using var cluster = await OperatorCluster.StartAsync("--Operator:Autoscaler:TickSeconds=0.2");
-            await cluster.CreateAsync(OperatorCluster.NewService("classifier", spec =>
+            await PodProcess.ExplainingFailuresAsync(processes, async () =>
             {
-                spec.Model.Name = "classifier";
-                spec.Autoscaling.MinReplicas = 1;
-                spec.Autoscaling.MaxReplicas = MaxReplicas;
-                spec.Autoscaling.TargetQueueDepth = 2;
-                spec.Autoscaling.MetricsIntervalSeconds = 1;
-                spec.Autoscaling.ScaleDown.StabilizationWindowSeconds = 3;
-            }));
-            using var stop = new CancellationTokenSource();
-            var kubelet = SimulatePodsAsync(cluster, processes, stop.Token);
-            await cluster.WaitForAsync(KubeResources.Deployments, "classifier", d => Replicas(d) == 1);
+                // Three pods warm up at once, and under `dotnet test Platform.sln` beside every other test
+                // assembly: on two cores that has taken over a minute. Readiness decides; the bound only
+                // catches a hung pod.
+                await Task.WhenAll(processes.Select(p => p.WaitReadyAsync(StartupBound)));
+                await using var cluster = await OperatorCluster.StartAsync("--Operator:Autoscaler:TickSeconds=0.2");
+                await cluster.CreateAsync(OperatorCluster.NewService("classifier", spec =>
+                {
+                    spec.Model.Name = "classifier";
+                    spec.Autoscaling.MinReplicas = 1;
+                    spec.Autoscaling.MaxReplicas = MaxReplicas;
+                    spec.Autoscaling.TargetQueueDepth = 2;
+                    spec.Autoscaling.MetricsIntervalSeconds = 1;
+                    spec.Autoscaling.ScaleDown.StabilizationWindowSeconds = 3;
+                }));
+                using var stop = new CancellationTokenSource();
+                var kubelet = SimulatePodsAsync(cluster, processes, stop.Token);
+                await cluster.WaitForAsync(KubeResources.Deployments, "classifier", d => Replicas(d) == 1);
 
-            using var loadStop = new CancellationTokenSource();
-            var load = Enumerable.Range(0, 12).Select(i => LoadAsync(cluster, processes, i, loadStop.Token)).ToList();
-            try
-            {
-                await cluster.Api.WaitForAsync(() => Replicas(cluster.Get(KubeResources.Deployments, "classifier")) >= 2, TimeSpan.FromSeconds(40));
-            }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"no scale-up. status: {cluster.Get(OperatorCluster.InferenceServices, "classifier")?["status"]?.ToJsonString()}; events: {string.Join(" | ", cluster.Events("classifier").Select(e => $"{e["reason"]}: {e["message"]}"))}; pods: {string.Join(",", cluster.Api.Store.List(KubeResources.Pods, "ml").Select(p => p["metadata"]!["name"]))}");
-            }
-            await cluster.Api.WaitForAsync(() => cluster.Events("classifier").Any(e => (string?)e["reason"] == "Scaled"), TimeSpan.FromSeconds(10));
-            var scaled = await cluster.WaitForAsync(OperatorCluster.InferenceServices, "classifier", s => OperatorCluster.Condition(s, ConditionTypes.ScalingActive) == "True");
-            Assert.True((double?)scaled["status"]!["autoscaling"]!["queueDepth"] >= 0);
-            Assert.NotNull(scaled["status"]!["autoscaling"]!["lastDecision"]!["reason"]);
+                using var loadStop = new CancellationTokenSource();
+                var load = Enumerable.Range(0, 12).Select(i => LoadAsync(cluster, processes, i, loadStop.Token)).ToList();
+                try
+                {
+                    await cluster.Api.WaitForAsync(() => Replicas(cluster.Get(KubeResources.Deployments, "classifier")) >= 2, TimeSpan.FromSeconds(40));
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"no scale-up. status: {cluster.Get(OperatorCluster.InferenceServices, "classifier")?["status"]?.ToJsonString()}; events: {string.Join(" | ", cluster.Events("classifier").Select(e => $"{e["reason"]}: {e["message"]}"))}; pods: {string.Join(",", cluster.Api.Store.List(KubeResources.Pods, "ml").Select(p => p["metadata"]!["name"]))}");
+                }
+                await cluster.Api.WaitForAsync(() => cluster.Events("classifier").Any(e => (string?)e["reason"] == "Scaled"), TimeSpan.FromSeconds(10));
+                var scaled = await cluster.WaitForAsync(OperatorCluster.InferenceServices, "classifier", s => OperatorCluster.Condition(s, ConditionTypes.ScalingActive) == "True");
+                Assert.True((double?)scaled["status"]!["autoscaling"]!["queueDepth"] >= 0);
+                Assert.NotNull(scaled["status"]!["autoscaling"]!["lastDecision"]!["reason"]);
 
-            await loadStop.CancelAsync();
-            await Task.WhenAll(load);
-            await cluster.Api.WaitForAsync(() => Replicas(cluster.Get(KubeResources.Deployments, "classifier")) == 1, TimeSpan.FromSeconds(40));
+                await loadStop.CancelAsync();
+                await Task.WhenAll(load);
+                await cluster.Api.WaitForAsync(() => Replicas(cluster.Get(KubeResources.Deployments, "classifier")) == 1, TimeSpan.FromSeconds(40));
 
-            await stop.CancelAsync();
-            await kubelet;
+                await stop.CancelAsync();
+                await kubelet;
+            });
         }
         finally
         {

@@ -25,11 +25,42 @@ public sealed class MetricsTests(MlpPodFixture fixture) : IClassFixture<MlpPodFi
     }
 
     [Fact]
+    public async Task The_service_time_per_batch_size_is_measured_from_warm_up_with_the_model_version()
+    {
+        var text = await fixture.Pod.MetricsTextAsync();
+        var lines = text.Split('\n').Where(l => l.StartsWith(PodMetrics.BatchServiceTime + "{", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Assert.Contains(lines, l => l.Contains($"{PodMetrics.BatchSizeLabel}=\"1\"", StringComparison.Ordinal));
+        Assert.All(lines, l =>
+        {
+            Assert.Contains($"{PodMetrics.ModelLabel}=\"mlp\",{PodMetrics.ModelVersionLabel}=\"", l, StringComparison.Ordinal);
+            var seconds = double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(seconds, 1e-7, 1);
+        });
+        Assert.Contains($"# TYPE {PodMetrics.BatchServiceTime} gauge", text);
+    }
+
+    [Fact]
+    public void The_service_time_averages_the_first_runs_then_moves_with_live_ones()
+    {
+        var times = new Platform.InferencePod.Metrics.BatchServiceTimes(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()), "m", "3");
+        times.Observe(4, 0.010);
+        times.Observe(4, 0.020);
+        Assert.Equal(0.015, times.Mean(4)!.Value, 9);
+        for (var i = 0; i < 200; i++) times.Observe(4, 0.040);
+        Assert.InRange(times.Mean(4)!.Value, 0.0399, 0.0401);
+        Assert.Null(times.Mean(8));
+        times.Observe(0, 1);
+        times.Observe(2, double.NaN);
+        Assert.Null(times.Mean(2));
+    }
+
+    [ToolFact(TestPrograms.Promtool)]
     public async Task Promtool_finds_no_problem_in_the_exposition()
     {
         var text = await fixture.Pod.MetricsTextAsync();
-        var info = new ProcessStartInfo("promtool", "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("promtool (Debian package prometheus) is required; .ci/run installs it");
+        var info = new ProcessStartInfo(TestPrograms.Find(TestPrograms.Promtool)!, "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("promtool did not start");
         await process.StandardInput.WriteAsync(text);
         process.StandardInput.Close();
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();

@@ -19,6 +19,7 @@ public static class KubeResources
     public static readonly GroupVersionResource Events = new("", "v1", "events");
     public static readonly GroupVersionResource ConfigMaps = new("", "v1", "configmaps");
     public static readonly GroupVersionResource Secrets = new("", "v1", "secrets");
+    public static readonly GroupVersionResource PersistentVolumeClaims = new("", "v1", "persistentvolumeclaims");
     public static readonly GroupVersionResource Deployments = new("apps", "v1", "deployments");
     public static readonly GroupVersionResource PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets");
     public static readonly GroupVersionResource Leases = new("coordination.k8s.io", "v1", "leases");

@@ -69,7 +69,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         var requests = new RequestLog(store.Notifier);
         var faults = new FaultInjector((resource, abort) => DropWatches(store, registry, resource, abort), options.TimeProvider, store.Notifier);
         var handler = new ApiRequestHandler(
-            operations, faults, requests, new WatchStream(store, options.TimeProvider, options.BookmarkInterval), options.TimeProvider);
+            operations, faults, requests, new WatchStream(store, options.TimeProvider, options.BookmarkInterval), options.TimeProvider, options.ServerVersion);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

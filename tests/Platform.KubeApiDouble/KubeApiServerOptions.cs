@@ -18,6 +18,9 @@ public sealed record KubeApiServerOptions
     /// <summary>Namespaces that exist from the start.</summary>
     public IReadOnlyList<string> InitialNamespaces { get; init; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+    /// <summary>The version <c>/version</c> reports (gitVersion; major and minor are read from it), for clients that adapt to the server's version.</summary>
+    public string ServerVersion { get; init; } = "v1.32.0-kubeapidouble";
+
     /// <summary>The loopback port to listen on; 0 picks a free one.</summary>
     public int Port { get; init; }
 }

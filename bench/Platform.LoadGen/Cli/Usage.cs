@@ -31,6 +31,9 @@ internal static class Usage
           --batch 1,2,4,8        batch sizes to measure, one after the other (default 1)
           --duration 10s         measured time per batch size (default 10s)
           --warmup 2s            unmeasured runs before each batch size (default 2s)
+          --provider cpu|cuda    execution provider (default cpu; cuda needs the GPU build,
+                                 -p:OnnxRuntimeFlavor=Gpu, and CUDA 13 libraries)
+          --device N             CUDA device id (default 0)
           --seed S, --json FILE  as above
 
         loadgen compare --onnx PATH.onnx --model NAME [options]

@@ -11,14 +11,14 @@ internal static class RawCommand
         var options = RawOptions.Read(args);
         args.RejectUnknown("raw");
         var results = Measure(options, TimeProvider.System, cancel);
-        Print(results);
+        Print(results, options.Provider);
         JsonReport.WriteIfAsked(options.JsonPath, new { Command = "raw", Options = options, Results = results });
         return 0;
     }
 
     public static IReadOnlyList<RawRunSummary> Measure(RawOptions options, TimeProvider time, CancellationToken cancel)
     {
-        using var session = RawSession.Load(options.ModelPath, options.Threads, time);
+        using var session = RawSession.Load(options.ModelPath, options.Threads, time, options.Provider, options.DeviceId);
         var results = new List<RawRunSummary>();
         foreach (var batch in options.Batches)
         {
@@ -26,19 +26,19 @@ internal static class RawCommand
             {
                 break;
             }
-            Console.Error.WriteLine($"raw: {Path.GetFileName(options.ModelPath)}, {options.Threads} intra-op threads, batch {batch}, {options.Duration.TotalSeconds:0.#} s ...");
+            Console.Error.WriteLine($"raw: {Path.GetFileName(options.ModelPath)}, {options.Provider}, {options.Threads} intra-op threads, batch {batch}, {options.Duration.TotalSeconds:0.#} s ...");
             results.Add(session.Measure(batch, options.Warmup, options.Duration, options.Seed, cancel));
         }
         return results;
     }
 
-    public static void Print(IReadOnlyList<RawRunSummary> results)
+    public static void Print(IReadOnlyList<RawRunSummary> results, string provider = RawOptions.Cpu)
     {
         if (results.Count == 0)
         {
             return;
         }
-        Console.WriteLine($"ONNX Runtime ceiling: {results[0].Model}, CPU, {results[0].Threads} intra-op threads, sequential, all optimizations");
+        Console.WriteLine($"ONNX Runtime ceiling: {results[0].Model}, {provider.ToUpperInvariant()}, {results[0].Threads} intra-op threads, sequential, all optimizations");
         var table = new TextTable("batch", "runs", "runs/s", "rows/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
         foreach (var r in results)
         {

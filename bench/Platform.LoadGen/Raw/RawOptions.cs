@@ -10,8 +10,14 @@ internal sealed record RawOptions(
     TimeSpan Duration,
     TimeSpan Warmup,
     int Seed,
-    string? JsonPath)
+    string? JsonPath,
+    string Provider = RawOptions.Cpu,
+    int DeviceId = 0)
 {
+    public const string Cpu = "cpu";
+    /// <summary>ONNX Runtime's CUDA provider: needs loadgen built with -p:OnnxRuntimeFlavor=Gpu and CUDA 13 libraries.</summary>
+    public const string Cuda = "cuda";
+
     public static RawOptions Read(ArgReader args) => new(
         CliValues.ExistingFile("model", args.RequiredString("model")),
         args.Int("threads", Environment.ProcessorCount, 1, 1024),
@@ -19,5 +25,7 @@ internal sealed record RawOptions(
         CliValues.Positive("duration", args.Duration("duration", TimeSpan.FromSeconds(10))),
         args.Duration("warmup", TimeSpan.FromSeconds(2)),
         args.Int("seed", 42, 0),
-        args.OptionalString("json"));
+        args.OptionalString("json"),
+        args.Choice("provider", Cpu, Cpu, Cuda),
+        args.Int("device", 0, 0, 255));
 }

@@ -19,7 +19,7 @@ internal sealed class RawSession : IDisposable
     private RawSession(InferenceSession session, string modelName, int threads, TimeProvider time) =>
         (_session, _modelName, _threads, _time) = (session, modelName, threads, time);
 
-    public static RawSession Load(string modelPath, int threads, TimeProvider time)
+    public static RawSession Load(string modelPath, int threads, TimeProvider time, string provider = RawOptions.Cpu, int deviceId = 0)
     {
         using var options = new SessionOptions
         {
@@ -30,6 +30,16 @@ internal sealed class RawSession : IDisposable
         };
         try
         {
+            if (provider == RawOptions.Cuda)
+            {
+                if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
+                {
+                    throw new LoadGenException("--provider cuda needs loadgen built with -p:OnnxRuntimeFlavor=Gpu (this build of ONNX Runtime has no CUDA provider)");
+                }
+                // As the GPU pod configures it by default (Gpu: settings left at their defaults).
+                // Inputs stay in host memory and are copied each run, as the pod's are.
+                options.AppendExecutionProvider_CUDA(deviceId);
+            }
             return new RawSession(new InferenceSession(modelPath, options), Path.GetFileName(modelPath), threads, time);
         }
         catch (OnnxRuntimeException e)

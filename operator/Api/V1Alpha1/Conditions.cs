@@ -33,16 +33,23 @@ public static class ConditionReasons
     public const string WaitingForReplicas = "WaitingForReplicas";
     public const string Stable = "Stable";
     public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+    public const string ChangePending = "ChangePending";
 
     // Degraded (problems found on pods or the spec)
     public const string AsExpected = "AsExpected";
     public const string InvalidSpec = "InvalidSpec";
+    /// <summary>The spec needs a newer Kubernetes than the cluster's (the message names the version).</summary>
+    public const string KubernetesTooOld = "KubernetesTooOld";
+    /// <summary>The API server refused a write (the message has its answer).</summary>
+    public const string ApplyFailed = "ApplyFailed";
     public const string ImagePullFailed = "ImagePullFailed";
     public const string InsufficientGpu = "InsufficientGPU";
     public const string Unschedulable = "Unschedulable";
     public const string CrashLoopBackOff = "CrashLoopBackOff";
     public const string OutOfMemory = "OOMKilled";
     public const string ContainerConfigError = "ContainerConfigError";
+    /// <summary>The pod asked for the CUDA provider and its libraries or a device were missing (the pod's termination message says which).</summary>
+    public const string GpuRuntimeUnavailable = Platform.Contracts.PodExitReasons.GpuRuntimeUnavailable;
     public const string ModelVolumeFailed = "ModelVolumeFailed";
     public const string WarmupFailing = "WarmupFailing";
     public const string ReadinessFailing = "ReadinessFailing";

@@ -8,7 +8,7 @@ namespace Platform.Operator.Autoscaling.Actuation;
 /// Deployment's replicas) and the published snapshot (status) from here, so the
 /// InferenceService has a single writer.
 /// </summary>
-public sealed class AutoscalerRegistry : IReplicaRecommendations
+public sealed class AutoscalerRegistry
 {
     private readonly ConcurrentDictionary<string, ServiceAutoscalerState> _states = new();
 

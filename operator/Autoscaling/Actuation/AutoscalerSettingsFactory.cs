@@ -25,6 +25,16 @@ public static class AutoscalerSettingsFactory
         ScaleDown = Rules(spec.ScaleDown, ScalingRules.DefaultScaleDown),
     };
 
+    /// <summary>The pods' batcher as spec.serving configures it, for the capacity model.</summary>
+    public static Capacity.BatcherShape Batcher(ServingSpec serving) => new(
+        Math.Max(1, serving.MaxBatchSize), TimeSpan.FromMilliseconds(Math.Max(0, serving.MaxQueueDelayMs)), Math.Max(1, serving.Instances));
+
+    /// <summary>
+    /// How far ahead the rate rule looks: a pod asked for now serves after the service's
+    /// measured start time (p90, creation to Ready), and the next decision comes one scrape later.
+    /// </summary>
+    public static TimeSpan LeadTime(TimeSpan? podStart, TimeSpan scrapeInterval) => (podStart ?? TimeSpan.Zero) + scrapeInterval;
+
     public static SignalSettings Signals(AutoscalingSpec spec) => new()
     {
         ScrapeInterval = TimeSpan.FromSeconds(Math.Max(1, spec.MetricsIntervalSeconds)),

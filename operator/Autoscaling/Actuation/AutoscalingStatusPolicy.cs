@@ -8,7 +8,11 @@ namespace Platform.Operator.Autoscaling.Actuation;
 /// <summary>What the status shows of the autoscaler: signals, the last decision and whether scaling is active.</summary>
 public sealed record AutoscalingSnapshot(
     DateTime ScrapeTime, int ScrapedReplicas, double QueueDepth, double? P95LatencySeconds,
-    int DecisionReplicas, string DecisionReason, string DecisionMessage, DateTime DecisionTime, bool SignalsValid, bool Limited);
+    int DecisionReplicas, string DecisionReason, string DecisionMessage, DateTime DecisionTime, bool SignalsValid, bool Limited)
+{
+    /// <summary>Ready, not ready and unmeasured pods: not shown, but a change means the message's facts changed.</summary>
+    public (int Ready, int NotReady, int Missing) Pods { get; init; }
+}
 
 /// <summary>
 /// When the autoscaler's view goes into status: at once when the decision changes, otherwise
@@ -29,16 +33,21 @@ public static class AutoscalingStatusPolicy
         decision.Message,
         Seconds(decisionTime),
         decision.SignalsValid,
-        decision.Reason is ScalingReason.LimitedByMaximum or ScalingReason.LimitedByMinimum);
+        decision.Reason is ScalingReason.LimitedByMaximum or ScalingReason.LimitedByMinimum)
+    {
+        Pods = (signals.ReadyPods, signals.NotReadyPods, signals.MissingPods.Length),
+    };
 
     public static bool ShouldPublish(AutoscalingSnapshot? published, AutoscalingSnapshot next)
     {
         if (published is null) return true;
         if (published.DecisionReplicas != next.DecisionReplicas || published.DecisionReason != next.DecisionReason
             || published.SignalsValid != next.SignalsValid || published.Limited != next.Limited) return true;
+        // Without valid signals the message is all the status says: keep its pod counts true.
+        if (!next.SignalsValid && published.Pods != next.Pods) return true;
         if (next.ScrapeTime - published.ScrapeTime < MinimumInterval) return false;
         return Moved(published.QueueDepth, next.QueueDepth) || Moved(published.P95LatencySeconds ?? 0, next.P95LatencySeconds ?? 0)
-            || published.ScrapedReplicas != next.ScrapedReplicas;
+            || published.ScrapedReplicas != next.ScrapedReplicas || published.Pods != next.Pods;
     }
 
     /// <summary>Writes the snapshot into a status being built: status.autoscaling and the ScalingActive condition.</summary>

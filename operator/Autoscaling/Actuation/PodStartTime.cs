@@ -19,6 +19,13 @@ public static class PodStartTime
         return samples.Count == 0 ? null : samples[(samples.Count - 1) / 2];
     }
 
+    /// <summary>The 90th percentile (nearest rank) of the ready pods' creation-to-Ready times; null without a sample.</summary>
+    public static TimeSpan? P90(IEnumerable<V1Pod> pods)
+    {
+        var samples = pods.Select(Sample).OfType<TimeSpan>().Order().ToList();
+        return samples.Count == 0 ? null : samples[(int)Math.Ceiling(0.9 * samples.Count) - 1];
+    }
+
     private static TimeSpan? Sample(V1Pod pod)
     {
         if (pod.Metadata?.CreationTimestamp is not { } created) return null;

@@ -12,6 +12,12 @@ public sealed class ServiceAutoscalerState
     public ScalingDecision? LastDecision { get; set; }
     public ScalingSignals? LastSignals { get; set; }
     public DateTimeOffset LastDecisionTime { get; set; }
+    /// <summary>The time of the last round, to notice the clock stepping back.</summary>
+    public DateTimeOffset? LastRound { get; set; }
+    /// <summary>When each pod's failed scrape was last logged and reported (rate limit).</summary>
+    public Dictionary<string, DateTimeOffset> ScrapeWarnedAt { get; } = new(StringComparer.Ordinal);
+    /// <summary>The spec.replicas value already reported as ignored in Builtin mode.</summary>
+    public int? IgnoredReplicas { get; set; }
     /// <summary>The status last published for `kubectl describe` (see <see cref="AutoscalingStatusPolicy"/>).</summary>
     public AutoscalingSnapshot? Published { get; set; }
 }

@@ -31,6 +31,14 @@ public sealed record AutoscalerSettings
     /// </summary>
     public TimeSpan ScaleUpLeadTime { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// The pods' batcher. With it and a target p95, and once pods export their service-time
+    /// curve, replicas are sized from the forecast arrival rate against each pod's capacity
+    /// at the target (see <see cref="CapacityRule"/>); queue depth, p95 and panic remain the
+    /// reactive guard. Null turns the rule off.
+    /// </summary>
+    public Capacity.BatcherShape? Batcher { get; init; }
+
     /// <summary>Relative change of the proposal that is ignored (HPA: 0.1).</summary>
     public double Tolerance { get; init; } = 0.1;
 
@@ -41,6 +49,12 @@ public sealed record AutoscalerSettings
     /// is what lets the scale-down window be shorter than the HPA's.
     /// </summary>
     public TimeSpan ThroughputMemory { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// What identifies the pods' code and model (the operator uses the pod template's hash):
+    /// a throughput learned on one version does not bound the replicas of another.
+    /// </summary>
+    public string? PodVersion { get; init; }
 
     public ScalingRules ScaleUp { get; init; } = ScalingRules.DefaultScaleUp;
 
@@ -97,6 +111,11 @@ public sealed record AutoscalerSettings
         if (ThroughputMemory < TimeSpan.Zero)
         {
             errors.Add($"throughput memory must not be negative (was {ThroughputMemory}).");
+        }
+
+        if (Batcher is { } batcher)
+        {
+            errors.AddRange(batcher.Validate());
         }
 
         ScaleUp.Validate("scale-up", errors);

@@ -38,6 +38,24 @@ internal static class LoadEstimate
         return total;
     }
 
+    /// <summary>
+    /// The load of the ready pods without fresh metrics, each counted at the larger of the
+    /// target and the measured pods' mean. A scrape fails most often on a pod too busy to
+    /// answer it; counting such a pod as empty would understate the need exactly when the
+    /// service is overloaded, while the pod still counts as ready capacity.
+    /// </summary>
+    public static double OfMissingPods(ScalingSignals signals, double measuredLoad, double targetPerReplica)
+    {
+        if (signals.MissingPods.IsEmpty)
+        {
+            return 0;
+        }
+
+        var measured = signals.Pods.Length;
+        var mean = measured > 0 ? measuredLoad / measured : 0;
+        return signals.MissingPods.Length * Math.Max(targetPerReplica, mean);
+    }
+
     private static double OverloadFactor(WindowSignals w)
     {
         if (w.RequestRate > 0)

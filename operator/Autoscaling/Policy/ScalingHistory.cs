@@ -19,9 +19,10 @@ public readonly record struct PanicState(DateTimeOffset? Since, DateTimeOffset L
 
 /// <summary>
 /// Requests per second one ready replica served while the service sat at its target
-/// (load per replica within 20% of the target), learned as a moving average.
+/// (load per replica within 20% of the target), learned as a moving average, with the
+/// target and the pod version it was learned at (it holds for those only).
 /// </summary>
-public readonly record struct ThroughputAtTarget(double RequestsPerSecondPerReplica, DateTimeOffset ObservedAt);
+public readonly record struct ThroughputAtTarget(double RequestsPerSecondPerReplica, DateTimeOffset ObservedAt, double Target, string? PodVersion);
 
 /// <summary>
 /// What the policy remembers between decisions of one service. Immutable; each decision
@@ -34,6 +35,12 @@ public sealed record ScalingHistory(
 {
     /// <summary>The learned throughput per replica at the target, if the service has been seen there.</summary>
     public ThroughputAtTarget? Throughput { get; init; }
+
+    /// <summary>The forecast of the service's arrival rate; null until the rate rule has seen a rate.</summary>
+    public ArrivalForecast? Forecast { get; init; }
+
+    /// <summary>Observed over predicted p95 of the capacity model, smoothed (see <see cref="Capacity.CapacityCorrection"/>).</summary>
+    public double CapacityRatio { get; init; } = 1;
 
     /// <summary>A history with nothing in it.</summary>
     public static readonly ScalingHistory Empty = new([], [], default);

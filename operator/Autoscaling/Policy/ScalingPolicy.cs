@@ -62,7 +62,9 @@ public static class ScalingPolicy
                 SignalsValid: false, currentReplicas, history.Panic.Active, history);
         }
 
-        var proposal = Propose(now, currentReplicas, signals, history, settings);
+        signals = SignalGuard.Sanitize(signals);
+        (var capacity, history) = CapacityRule.Evaluate(now, signals, history, settings);
+        var proposal = Propose(now, currentReplicas, signals, history, settings, capacity);
         var reason = proposal.Reason;
         var message = proposal.Message;
         var recommended = proposal.Replicas;
@@ -72,13 +74,27 @@ public static class ScalingPolicy
             reason = ScalingReason.ScaleDownBlockedMissingMetrics;
             message += $"; not scaling down: no fresh metrics from {string.Join(", ", signals.MissingPods)}";
         }
+        else if (recommended < currentReplicas && PodsWithoutWindow(signals) is { Count: > 0 } unwindowed)
+        {
+            // A single scrape holds gauges only: a momentary queue, not the load over time.
+            recommended = currentReplicas;
+            reason = ScalingReason.ScaleDownBlockedNoWindow;
+            message += $"; not scaling down: {string.Join(", ", unwindowed)} scraped only once so far";
+        }
 
         history = LearnThroughput(now, currentReplicas, proposal.QueueLoad, signals, history, settings);
-        if (recommended < currentReplicas && ThroughputFloor(now, signals, history, settings) is { } floor && floor > recommended)
+        if (recommended < currentReplicas && capacity is null && ThroughputFloor(now, signals, history, settings) is { } floor && floor > recommended)
         {
             recommended = Math.Min(floor, currentReplicas);
             reason = ScalingReason.ScaleDownLimitedByThroughput;
             message += $"; not below {recommended}: {Num(Math.Max(signals.Stable.ArrivalRate, signals.Short.ArrivalRate))}/s arriving at {Num(history.Throughput!.Value.RequestsPerSecondPerReplica)}/s per replica, as served at the target";
+        }
+
+        // The window and step rules work on counts the service may have, so that a message
+        // never says a window held a count the bounds would have changed anyway.
+        if (recommended > settings.MaxReplicas || recommended < settings.MinReplicas)
+        {
+            (recommended, reason, message) = Bound(recommended, reason, message, settings);
         }
 
         history = history with { Recommendations = history.Recommendations.Add(new TimedRecommendation(now, recommended)) };
@@ -156,6 +172,9 @@ public static class ScalingPolicy
     /// in flight grows at least in proportion to the rate, and a low value only makes
     /// scale-down more careful.
     /// </summary>
+    private static List<string> PodsWithoutWindow(ScalingSignals signals) =>
+        signals.Pods.Where(p => p.Stable is null || p.Short is null).Select(p => p.Name).ToList();
+
     private static ScalingHistory LearnThroughput(
         DateTimeOffset now, int currentReplicas, double queueLoad, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
     {
@@ -174,11 +193,21 @@ public static class ScalingPolicy
         }
 
         var observed = signals.Stable.RequestRate / signals.ReadyPods / Math.Max(1, perReplicaLoad);
-        var learned = history.Throughput is { } previous
+        var learned = Applies(history.Throughput, settings) is { } previous
             ? previous.RequestsPerSecondPerReplica + (ThroughputLearningRate * (observed - previous.RequestsPerSecondPerReplica))
             : observed;
-        return history with { Throughput = new ThroughputAtTarget(learned, now) };
+        return history with { Throughput = new ThroughputAtTarget(learned, now, settings.TargetQueueDepthPerReplica, settings.PodVersion) };
     }
+
+    /// <summary>
+    /// The learned throughput, if it was learned at the current target and on the current pod
+    /// version: a higher target lets each replica serve more, and a new model version may be
+    /// faster or slower, so a value learned under other terms says nothing about these.
+    /// </summary>
+    private static ThroughputAtTarget? Applies(ThroughputAtTarget? learned, AutoscalerSettings settings) =>
+        learned is { } t && t.Target == settings.TargetQueueDepthPerReplica && string.Equals(t.PodVersion, settings.PodVersion, StringComparison.Ordinal)
+            ? t
+            : null;
 
     /// <summary>
     /// The replicas the arrival rate needs at the learned throughput per replica. Queue
@@ -188,7 +217,7 @@ public static class ScalingPolicy
     /// </summary>
     private static int? ThroughputFloor(DateTimeOffset now, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
     {
-        if (settings.ThroughputMemory == TimeSpan.Zero || history.Throughput is not { } learned || now - learned.ObservedAt > settings.ThroughputMemory || signals.Stable.PodsWithHistory == 0)
+        if (settings.ThroughputMemory == TimeSpan.Zero || Applies(history.Throughput, settings) is not { } learned || now - learned.ObservedAt > settings.ThroughputMemory || signals.Stable.PodsWithHistory == 0)
         {
             return null;
         }
@@ -200,7 +229,7 @@ public static class ScalingPolicy
     }
 
     private static Proposal Propose(
-        DateTimeOffset now, int currentReplicas, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
+        DateTimeOffset now, int currentReplicas, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings, CapacityView? capacity)
     {
         var target = settings.TargetQueueDepthPerReplica;
         // A rise shows in the short window and is followed at once. Otherwise the stable
@@ -209,12 +238,29 @@ public static class ScalingPolicy
         // asks for nothing more.
         var stableLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Stable, target);
         var shortLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Short, target);
+        var missingLoad = LoadEstimate.OfMissingPods(signals, Math.Max(stableLoad, shortLoad), target);
+        stableLoad += missingLoad;
+        shortLoad += missingLoad;
         var load = shortLoad >= stableLoad ? shortLoad : Math.Clamp(currentReplicas * target, shortLoad, stableLoad);
-        var growth = ProjectedGrowth(now, signals, history, settings.ScaleUpLeadTime);
+        var growth = capacity is null ? ProjectedGrowth(now, signals, history, settings.ScaleUpLeadTime) : 1;
         var queueExact = load * growth / target;
         var exact = queueExact;
         var driver = ScalingReason.ScaleUpQueueDepth;
-        var basis = $"{Num(load)} requests in flight over {signals.MeasuredPods} measured pods ({Num(signals.Stable.ArrivalRate)}/s arriving, {Num(signals.Stable.RequestRate)}/s answered, {Num(signals.Stable.OverloadRejectionRate)}/s refused) at a target of {Num(target)} per replica{(growth > 1 ? $", rising ×{Num(growth)} over the {Num(settings.ScaleUpLeadTime.TotalSeconds)} s lead time," : string.Empty)} ask for {Num(queueExact)}";
+        var overloaded = signals.Short.OverloadRejectionRate > 0 || signals.Stable.OverloadRejectionRate > 0;
+        if (capacity is { } rated)
+        {
+            // The rate rule sizes; queue depth only guards against what the rate cannot see
+            // (pods refusing requests).
+            exact = overloaded ? Math.Max(rated.Exact, queueExact) : rated.Exact;
+            driver = overloaded && queueExact > rated.Exact ? ScalingReason.ScaleUpQueueDepth : ScalingReason.ScaleUpArrivalRate;
+        }
+
+        var missingNote = signals.MissingPods.IsEmpty ? string.Empty : $" and {signals.MissingPods.Length} unmeasured pods counted at {Num(missingLoad / signals.MissingPods.Length)} each";
+        var basis = $"{Num(load)} requests in flight over {signals.MeasuredPods} measured pods{missingNote} ({Num(signals.Stable.ArrivalRate)}/s arriving, {Num(signals.Stable.RequestRate)}/s answered, {Num(signals.Stable.OverloadRejectionRate)}/s refused) at a target of {Num(target)} per replica{(growth > 1 ? $", rising ×{Num(growth)} over the {Num(settings.ScaleUpLeadTime.TotalSeconds)} s lead time," : string.Empty)} ask for {Num(queueExact)}{(capacity is not null && !overloaded ? " (a guard only while pods refuse requests)" : string.Empty)}";
+        if (capacity is { } view)
+        {
+            basis = view.Message + "; " + basis;
+        }
         if (settings.TargetLatencyP95 is { } targetLatency && LatencyEvidence(signals) is { } latency)
         {
             var latencyExact = latency.Pods * latency.P95 / targetLatency.TotalSeconds;
@@ -285,6 +331,7 @@ public static class ScalingPolicy
     private static PanicUpdate UpdatePanic(DateTimeOffset now, ScalingSignals signals, PanicState state, AutoscalerSettings settings)
     {
         var shortLoad = LoadEstimate.OfferedInFlight(signals.Pods, p => p.Short, settings.TargetQueueDepthPerReplica);
+        shortLoad += LoadEstimate.OfMissingPods(signals, shortLoad, settings.TargetQueueDepthPerReplica);
         var shortProposal = (int)Math.Min(int.MaxValue, Math.Ceiling(shortLoad / settings.TargetQueueDepthPerReplica));
         if (!settings.Panic.Enabled)
         {

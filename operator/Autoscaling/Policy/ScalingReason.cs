@@ -21,6 +21,9 @@ public enum ScalingReason
     /// <summary>Scaling up because of queue depth.</summary>
     ScaleUpQueueDepth,
 
+    /// <summary>Scaling up because the forecast arrival rate needs more pods at their capacity at the target p95.</summary>
+    ScaleUpArrivalRate,
+
     /// <summary>Scaling up because the p95 latency is above its target.</summary>
     ScaleUpLatency,
 
@@ -47,6 +50,9 @@ public enum ScalingReason
 
     /// <summary>Some ready pods have no fresh metrics, so no scale-down.</summary>
     ScaleDownBlockedMissingMetrics,
+
+    /// <summary>Some measured pods were scraped only once (no window yet), so no scale-down.</summary>
+    ScaleDownBlockedNoWindow,
 
     /// <summary>Panic: scaling up at once to the short-window proposal.</summary>
     PanicScaleUp,

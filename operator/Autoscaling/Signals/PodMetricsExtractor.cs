@@ -23,13 +23,53 @@ public static class PodMetricsExtractor
             byName.TryAdd(family.Name, family);
         }
 
+        var (curve, version) = ReadServiceCurve(podName, byName);
         return new PodMetricsSnapshot(
             podName,
             scrapedAt,
             QueueDepth: SumGauge(podName, byName, PodMetrics.QueueDepth),
             InFlight: SumGauge(podName, byName, PodMetrics.InFlight),
             RequestDuration: ReadHistogram(podName, byName, PodMetrics.RequestDuration),
-            OverloadRejections: SumOverloadRejections(podName, byName));
+            OverloadRejections: SumOverloadRejections(podName, byName))
+        {
+            ServiceCurve = curve,
+            ModelVersion = version,
+        };
+    }
+
+    /// <summary>
+    /// The service-time curve, optional (pods before it was in the contract lack it). One
+    /// model per pod: with several versions in one scrape, the curve is the last version's.
+    /// </summary>
+    private static (ImmutableSortedDictionary<int, double> Curve, string? Version) ReadServiceCurve(string podName, Dictionary<string, MetricFamily> byName)
+    {
+        if (!byName.TryGetValue(PodMetrics.BatchServiceTime, out var family) || family.Samples.Count == 0)
+        {
+            return (ImmutableSortedDictionary<int, double>.Empty, null);
+        }
+
+        var curve = ImmutableSortedDictionary.CreateBuilder<int, double>();
+        string? version = null;
+        foreach (var sample in family.Samples)
+        {
+            var size = sample.Labels[PodMetrics.BatchSizeLabel];
+            if (!int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rows) || rows < 1)
+            {
+                throw new PodMetricsContractException(podName, $"metric '{PodMetrics.BatchServiceTime}' has {PodMetrics.BatchSizeLabel}=\"{size}\", expected a positive integer");
+            }
+
+            var seconds = RequireCount(podName, PodMetrics.BatchServiceTime, sample.Value);
+            var sampleVersion = sample.Labels[PodMetrics.ModelVersionLabel] ?? string.Empty;
+            if (version is not null && version != sampleVersion)
+            {
+                curve.Clear();
+            }
+
+            version = sampleVersion;
+            curve[rows] = seconds;
+        }
+
+        return (curve.ToImmutable(), version);
     }
 
     private static double SumGauge(string podName, Dictionary<string, MetricFamily> byName, string name)
@@ -120,10 +160,14 @@ public static class PodMetricsExtractor
                 throw new PodMetricsContractException(podName, $"histogram '{name}' has no +Inf bucket in series {Describe(key)}");
             }
 
-            if (builder.Sum is not { } sum || double.IsNaN(sum))
+            if (builder.Sum is not { } sum)
             {
                 throw new PodMetricsContractException(podName, $"histogram '{name}' has no _sum in series {Describe(key)}");
             }
+
+            // Latencies are never negative: a negative or infinite sum would turn into
+            // negative time in flight once differenced across a counter reset.
+            RequireCount(podName, name + "_sum", sum);
 
             var bounds = builder.Buckets.Keys.ToArray();
             var counts = builder.Buckets.Values.ToArray();

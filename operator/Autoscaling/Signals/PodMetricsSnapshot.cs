@@ -20,4 +20,14 @@ public sealed record PodMetricsSnapshot(
     double QueueDepth,
     double InFlight,
     ImmutableDictionary<string, HistogramSeries> RequestDuration,
-    double OverloadRejections);
+    double OverloadRejections)
+{
+    /// <summary>
+    /// The pod's measured service time per batch size (seconds per model run; see
+    /// <c>PodMetrics.BatchServiceTime</c>); empty for a pod that does not export it.
+    /// </summary>
+    public ImmutableSortedDictionary<int, double> ServiceCurve { get; init; } = ImmutableSortedDictionary<int, double>.Empty;
+
+    /// <summary>The model version the curve was measured on; null without a curve.</summary>
+    public string? ModelVersion { get; init; }
+}

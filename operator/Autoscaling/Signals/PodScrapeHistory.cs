@@ -23,7 +23,9 @@ public sealed class PodScrapeHistory
     /// <summary>
     /// Adds a snapshot and drops the pod's snapshots that no window of length
     /// <paramref name="retention"/> ending at it can need (the newest one at or before the
-    /// window start is kept as that window's baseline).
+    /// window start is kept as that window's baseline). A snapshot not newer than the pod's
+    /// last means the clock stepped back: the older snapshots can no longer be placed in
+    /// time, so the pod starts over from this one.
     /// </summary>
     public PodScrapeHistory Record(PodMetricsSnapshot snapshot, TimeSpan retention)
     {
@@ -36,9 +38,7 @@ public sealed class PodScrapeHistory
         var list = _byPod.TryGetValue(snapshot.PodName, out var existing) ? existing : ImmutableList<PodMetricsSnapshot>.Empty;
         if (list.Count > 0 && snapshot.ScrapedAt <= list[^1].ScrapedAt)
         {
-            throw new ArgumentException(
-                $"Snapshot of pod '{snapshot.PodName}' at {snapshot.ScrapedAt:O} is not newer than the last one at {list[^1].ScrapedAt:O}.",
-                nameof(snapshot));
+            list = ImmutableList<PodMetricsSnapshot>.Empty;
         }
 
         list = list.Add(snapshot);

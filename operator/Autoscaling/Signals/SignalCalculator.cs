@@ -62,7 +62,7 @@ public static class SignalCalculator
             if (snapshots.Count < 2)
             {
                 newPodsInFlight += latest.InFlight;
-                perPod.Add(new PodSignals(latest.PodName, latest.QueueDepth, latest.InFlight, null, null));
+                perPod.Add(new PodSignals(latest.PodName, latest.QueueDepth, latest.InFlight, null, null) { ServiceCurve = latest.ServiceCurve, ModelVersion = latest.ModelVersion });
                 continue;
             }
 
@@ -75,7 +75,11 @@ public static class SignalCalculator
                 latest.QueueDepth,
                 latest.InFlight,
                 Summarize([stableDelta], 0, settings.LatencyQuantile),
-                Summarize([shortDelta], 0, settings.LatencyQuantile)));
+                Summarize([shortDelta], 0, settings.LatencyQuantile))
+            {
+                ServiceCurve = latest.ServiceCurve,
+                ModelVersion = latest.ModelVersion,
+            });
         }
 
         return new ScalingSignals(

@@ -34,7 +34,14 @@ public class ScalingPolicyProperties
         Gen.Select(Gen.Double[0, 2000], Gen.Double[0, 500], Gen.Double[0, 500], Gen.Double[0, 2].Array[0, 1])
             .Select((rate, rejected, inFlight, p95) => new WindowSignals(1, 30, rate, rate + rejected, rejected, inFlight, p95.Length == 0 ? null : p95[0]));
 
-    private static readonly Gen<ScalingSignals> GenSignals =
+    /// <summary>Values a broken or odd pod could bring: NaN, ±∞, negatives, a p95 above the top bucket.</summary>
+    private static readonly Gen<double> GenOdd = Gen.Int[0, 5].Select(i => new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity, -1.0, 0.0, 1e300 }[i]);
+
+    private static readonly Gen<WindowSignals> GenOddWindow =
+        Gen.Select(GenOdd, GenOdd, GenOdd, GenOdd, GenOdd)
+            .Select((rate, arrivals, inFlight, p95, seconds) => new WindowSignals(1, seconds, rate, arrivals, rate, inFlight, p95));
+
+    private static readonly Gen<ScalingSignals> GenWellFormedSignals =
         Gen.Select(Gen.Int[0, 30], Gen.Int[0, 5], Gen.Int[0, 3], Gen.Double[0, 500], GenWindow, GenWindow)
             .Select((ready, notReady, missing, inFlight, stable, shortWindow) =>
             {
@@ -42,6 +49,27 @@ public class ScalingPolicyProperties
                 var missingPods = Enumerable.Range(0, missing).Select(i => $"missing-{i}").ToImmutableArray();
                 return Even(ready, notReady, missingPods, inFlight, stable, shortWindow with { Seconds = 5 });
             });
+
+    /// <summary>
+    /// Well-formed signals, signals whose pods have no window yet (scraped once), and
+    /// signals carrying odd values in any field.
+    /// </summary>
+    private static readonly Gen<ScalingSignals> GenSignals = Gen.Frequency(
+        (6, GenWellFormedSignals),
+        (2, Gen.Select(GenWellFormedSignals, Gen.Int[0, 30]).Select((s, seed) => WithoutWindows(s, seed))),
+        (2, Gen.Select(GenWellFormedSignals, GenOddWindow, GenOddWindow, GenOdd).Select((s, stable, recent, gauge) => s with
+        {
+            InFlight = gauge,
+            Stable = stable,
+            Short = recent,
+            Pods = [.. s.Pods.Select((p, i) => i % 2 == 0 ? p with { InFlight = gauge, Stable = stable, Short = recent } : p)],
+        })));
+
+    /// <summary>Some of the pods lose their windows, as pods scraped once have none.</summary>
+    private static ScalingSignals WithoutWindows(ScalingSignals signals, int seed) => signals with
+    {
+        Pods = [.. signals.Pods.Select((p, i) => (i + seed) % 3 == 0 ? p with { Stable = null, Short = null } : p)],
+    };
 
     /// <summary>A history produced by the policy itself from a run of random signals.</summary>
     private static readonly Gen<(AutoscalerSettings Settings, int Current, ScalingHistory History, double Now)> GenState =
@@ -72,6 +100,18 @@ public class ScalingPolicyProperties
     }
 
     [Fact]
+    public void Never_scales_down_while_a_pod_is_missing_or_has_no_window()
+    {
+        Gen.Select(GenState, GenSignals).Sample((state, signals) =>
+        {
+            var unsure = !signals.MissingPods.IsEmpty || signals.Pods.Any(p => p.Stable is null || p.Short is null);
+            var decision = Decide(state.Now, state.Current, signals, state.History, state.Settings);
+            var inBounds = state.Current >= state.Settings.MinReplicas && state.Current <= state.Settings.MaxReplicas;
+            return !unsure || !inBounds || !signals.HasData || decision.DesiredReplicas >= state.Current;
+        }, iter: 500);
+    }
+
+    [Fact]
     public void Constant_signals_converge_without_flapping()
     {
         Gen.Select(GenSettings, GenSignals, Gen.Int[0, 60]).Sample((settings, signals, start) =>
@@ -97,7 +137,7 @@ public class ScalingPolicyProperties
     [Fact]
     public void More_load_never_gives_fewer_replicas()
     {
-        Gen.Select(GenState, GenSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
+        Gen.Select(GenState, GenWellFormedSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
         {
             var heavier = Even(
                 signals.ReadyPods,
@@ -115,7 +155,7 @@ public class ScalingPolicyProperties
     [Fact]
     public void Slower_requests_never_give_fewer_replicas()
     {
-        Gen.Select(GenState, GenSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
+        Gen.Select(GenState, GenWellFormedSignals, Gen.Double[1, 4]).Sample((state, signals, factor) =>
         {
             var slower = Even(
                 signals.ReadyPods,

@@ -100,7 +100,10 @@ public class ScalingPolicyTests
         Assert.Equal(ScalingReason.ScaleDownBlockedMissingMetrics, down.Reason);
         Assert.Contains("no fresh metrics from pod-7", down.Message, StringComparison.Ordinal);
 
+        // 64 offered to the 3 measured pods; the unmeasured one counts as loaded as they
+        // are (21.3): 85.3 / 8 asks for 11, of which the step policy allows 8 now.
         var up = Decide(0, 4, Overloaded(64, 4, missing: ["pod-3"]), settings: Calm);
+        Assert.Equal(11, up.ProposedReplicas);
         Assert.Equal(8, up.DesiredReplicas);
     }
 

@@ -46,6 +46,39 @@ public class PodMetricsExtractorTests
     }
 
     [Fact]
+    public async Task Reads_the_service_time_curve_with_its_model_version()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(registry);
+        factory.CreateGauge(PodMetrics.QueueDepth, "q").Set(0);
+        factory.CreateGauge(PodMetrics.InFlight, "f").Set(0);
+        var curve = factory.CreateGauge(PodMetrics.BatchServiceTime, "s", [PodMetrics.ModelLabel, PodMetrics.ModelVersionLabel, PodMetrics.BatchSizeLabel]);
+        curve.WithLabels("m", "7", "1").Set(0.003);
+        curve.WithLabels("m", "7", "8").Set(0.022);
+        using var body = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(body);
+        body.Position = 0;
+
+        var snapshot = PodMetricsExtractor.Extract("pod-1", T0, await ExpositionParser.ParseAsync(body));
+
+        Assert.Equal([1, 8], snapshot.ServiceCurve.Keys);
+        Assert.Equal(0.022, snapshot.ServiceCurve[8]);
+        Assert.Equal("7", snapshot.ModelVersion);
+        Assert.Empty(Extract(Gauges).ServiceCurve);
+    }
+
+    [Theory]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"0\"} 0.1\n", "batch_size=\"0\", expected a positive integer")]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"x\"} 0.1\n", "expected a positive integer")]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"2\"} -0.1\n", "expected a finite non-negative number")]
+    [InlineData("platform_inference_batch_service_seconds{batch_size=\"2\"} NaN\n", "expected a finite non-negative number")]
+    public void A_bad_service_time_curve_is_a_contract_violation(string line, string reason)
+    {
+        var error = Assert.Throws<PodMetricsContractException>(() => Extract(Gauges + line));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pod_that_answered_nothing_yet_has_no_histogram_series()
     {
         var snapshot = Extract($"{PodMetrics.QueueDepth} 0\n{PodMetrics.InFlight} 0\n");
@@ -62,11 +95,35 @@ public class PodMetricsExtractorTests
     [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"1\"} 1\nplatform_inference_request_duration_seconds_sum 1\n", "has no +Inf bucket")]
     [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"+Inf\"} 1\n", "has no _sum")]
     [InlineData(Gauges + "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"1\"} 1\nplatform_inference_request_duration_seconds_bucket{le=\"1.0\"} 1\n", "repeats the bucket")]
+    [InlineData(Gauges + Histogram + "platform_inference_request_duration_seconds_sum NaN\n", "_sum' has the value NaN")]
+    [InlineData(Gauges + Histogram + "platform_inference_request_duration_seconds_sum -0.5\n", "_sum' has the value -0.5")]
+    [InlineData(Gauges + Histogram + "platform_inference_request_duration_seconds_sum -Inf\n", "_sum' has the value -")]
+    [InlineData(Gauges + Histogram + "platform_inference_request_duration_seconds_sum +Inf\n", "expected a finite non-negative number")]
     public void Contract_violations_name_the_pod_and_the_problem(string text, string reason)
     {
         var error = Assert.Throws<PodMetricsContractException>(() => Extract(text));
         Assert.Equal("pod-1", error.PodName);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    private const string Histogram = "# TYPE platform_inference_request_duration_seconds histogram\nplatform_inference_request_duration_seconds_bucket{le=\"+Inf\"} 1\nplatform_inference_request_duration_seconds_count 1\n";
+
+    /// <summary>
+    /// The path the issue was found on: a pod restarts (its counters reset) and its new
+    /// scrape carries a negative latency sum. The extractor refuses it, so the window never
+    /// sees negative time in flight.
+    /// </summary>
+    [Fact]
+    public void A_negative_sum_after_a_counter_reset_never_reaches_the_window()
+    {
+        var before = Extract(Gauges + Histogram.Replace("} 1\n", "} 50\n", StringComparison.Ordinal).Replace("_count 1", "_count 50", StringComparison.Ordinal)
+            + "platform_inference_request_duration_seconds_sum 5\n");
+        Assert.Throws<PodMetricsContractException>(() => Extract(Gauges + Histogram + "platform_inference_request_duration_seconds_sum -4\n"));
+
+        var after = PodMetricsExtractor.Extract("pod-1", T0.AddSeconds(1), ExpositionParser.Parse(Gauges + Histogram + "platform_inference_request_duration_seconds_sum 1\n"));
+        var delta = PodWindowDelta.Between(before, after);
+        Assert.Equal(1, delta.Requests);
+        Assert.Equal(1, delta.LatencySum);
     }
 
     private const string Gauges = "platform_inference_queue_depth 0\nplatform_inference_in_flight_requests 0\n";

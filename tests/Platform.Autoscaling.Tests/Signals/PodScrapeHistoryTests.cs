@@ -18,12 +18,23 @@ public class PodScrapeHistoryTests
         Assert.Equal([60.0, 70, 80, 90, 100], history.For("a").Select(s => (s.ScrapedAt - T0).TotalSeconds));
     }
 
-    [Fact]
-    public void Refuses_a_snapshot_that_is_not_newer()
+    [Theory]
+    [InlineData(10)]
+    [InlineData(3)]
+    public void A_snapshot_that_is_not_newer_starts_the_pod_over_as_after_a_clock_step_back(double at)
     {
-        var history = PodScrapeHistory.Empty.Record(Snapshot("a", 10, []), TimeSpan.FromSeconds(30));
-        var error = Assert.Throws<ArgumentException>(() => history.Record(Snapshot("a", 10, []), TimeSpan.FromSeconds(30)));
-        Assert.Contains("is not newer", error.Message, StringComparison.Ordinal);
+        var history = PodScrapeHistory.Empty
+            .Record(Snapshot("a", 5, []), TimeSpan.FromSeconds(30))
+            .Record(Snapshot("a", 10, []), TimeSpan.FromSeconds(30))
+            .Record(Snapshot("b", 10, []), TimeSpan.FromSeconds(30));
+
+        history = history.Record(Snapshot("a", at, []), TimeSpan.FromSeconds(30));
+
+        Assert.Equal([at], history.For("a").Select(s => (s.ScrapedAt - T0).TotalSeconds));
+        Assert.Single(history.For("b"));
+        // The pod's history grows again from the new time on.
+        history = history.Record(Snapshot("a", at + 5, []), TimeSpan.FromSeconds(30));
+        Assert.Equal(2, history.For("a").Count);
     }
 
     [Fact]

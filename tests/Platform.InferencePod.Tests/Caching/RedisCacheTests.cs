@@ -23,7 +23,7 @@ public sealed class RedisCacheTests
         return V2Requests.JsonOutput((await response.Content.ReadFromJsonAsync<JsonObject>())!);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.RedisServer)]
     public async Task A_replica_answers_from_what_another_replica_computed()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -38,7 +38,7 @@ public sealed class RedisCacheTests
         Assert.Equal(runs, await second.MetricAsync(CacheMetricNames.Runs("mlp")));
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.RedisServer)]
     public async Task When_redis_dies_mid_run_requests_keep_succeeding_uncached_and_errors_are_counted()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -59,7 +59,7 @@ public sealed class RedisCacheTests
         Assert.Equal(HttpStatusCode.OK, (await pod.Client.GetAsync("/v2/health/ready")).StatusCode);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.RedisServer)]
     public async Task A_pod_whose_redis_is_unreachable_from_the_start_serves_uncached()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -16,7 +16,7 @@ public sealed class RedisJobsTests
 
     private static HttpContent Body(int seed) => JsonContent.Create(V2Requests.Json("input", [1, 64], V2Requests.RandomFloats(64, seed)));
 
-    [Fact]
+    [ToolFact(TestPrograms.RedisServer)]
     public async Task Another_replica_answers_for_a_job_with_its_result()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -39,7 +39,7 @@ public sealed class RedisJobsTests
         Assert.Contains("never existed or its result expired", await JobRequests.ErrorAsync(unknown));
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.RedisServer)]
     public async Task When_redis_dies_jobs_are_still_accepted_and_answered_by_the_replica_that_holds_them()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -45,31 +45,81 @@ public sealed partial class PodProcess : IAsyncDisposable
         return pod;
     }
 
+    /// <summary>
+    /// Polls readiness until the pod is ready; the bound is a guard against a hung pod, not a
+    /// performance check. Exiting or running past it fails with the pod's last output lines.
+    /// </summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var started = DateTime.UtcNow;
+        var lastAnswer = "no answer yet";
+        while (DateTime.UtcNow - started < timeout)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"pod exited with {_process.ExitCode}: {Stderr}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // flushes the redirected output
+                throw new InvalidOperationException($"pod on port {Port} exited with {_process.ExitCode} before it was ready\n{OutputTail()}");
+            }
             try
             {
-                if ((await Client.GetAsync("/v2/health/ready")).StatusCode == HttpStatusCode.OK) return;
+                using var response = await Client.GetAsync("/v2/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+                lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
-                // Not listening yet.
+                lastAnswer = e.Message; // not listening yet
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException("pod did not become ready");
+        throw new TimeoutException($"pod on port {Port} was not ready after {timeout.TotalSeconds:0} s (last /v2/health/ready: {lastAnswer})\n{OutputTail()}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancel.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"pod on port {Port} did not exit within {timeout.TotalSeconds:0} s\n{OutputTail()}");
+        }
         _process.WaitForExit(); // flushes the redirected output
         return _process.ExitCode;
+    }
+
+    /// <summary>The last lines the pod wrote to stderr and stdout, for failure messages.</summary>
+    public string OutputTail(int lines = 40) =>
+        $"{OutputMarker} last {lines} lines of stderr ---\n{Tail(Stderr, lines)}\n" +
+        $"{OutputMarker} last {lines} lines of stdout ---\n{Tail(Stdout, lines)}";
+
+    private string OutputMarker => $"--- pod on port {Port}:";
+
+    /// <summary>
+    /// Runs <paramref name="body"/>; a failure in it comes back with each pod's last output lines,
+    /// so that what the pods said is in the test's message.
+    /// </summary>
+    public static async Task ExplainingFailuresAsync(IEnumerable<PodProcess> pods, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (Exception e) when (e is not PodOutputException)
+        {
+            // The failure itself follows as the inner exception; a pod whose output it already carries is not repeated.
+            var tails = pods.Where(p => !e.Message.Contains(p.OutputMarker, StringComparison.Ordinal)).Select(p => p.OutputTail()).ToList();
+            if (tails.Count == 0) throw;
+            throw new PodOutputException($"{e.GetType().Name}: {e.Message.Split('\n')[0]}\n{string.Join('\n', tails)}", e);
+        }
+    }
+
+    private static string Tail(string text, int lines)
+    {
+        var all = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return all.Length == 0 ? "(nothing)" : string.Join('\n', all.TakeLast(lines));
     }
 
     public void SendSigterm()
@@ -98,3 +148,6 @@ public sealed partial class PodProcess : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>A test failure that carries the pods' last output lines.</summary>
+public sealed class PodOutputException(string message, Exception inner) : Exception(message, inner);

@@ -6,7 +6,7 @@ namespace Platform.InferencePod.Tests.Support;
 
 /// <summary>
 /// A real redis-server as a child process on a free loopback port, without persistence. The
-/// tests that need it fail (they do not skip) when it is not installed: CI installs it.
+/// tests that need it are <c>[ToolFact(TestPrograms.RedisServer)]</c>: without it they skip with the reason.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -25,8 +25,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var path = Find("redis-server") ?? throw new InvalidOperationException(
-            "redis-server is not installed; the cache and job tests need a real Redis: run `apt-get install -y redis-server` (.ci/run installs it)");
+        var path = TestPrograms.Find(TestPrograms.RedisServer)
+            ?? throw new InvalidOperationException(TestPrograms.MissingReason([TestPrograms.RedisServer]));
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
         var start = new ProcessStartInfo(path)
@@ -84,10 +84,4 @@ public sealed class RedisServer : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static string? Find(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin")
-            .Select(dir => Path.Combine(dir, program))
-            .FirstOrDefault(File.Exists);
 }

@@ -23,7 +23,8 @@ internal sealed class ApiRequestHandler(
     FaultInjector faults,
     RequestLog log,
     WatchStream watches,
-    TimeProvider time)
+    TimeProvider time,
+    string serverVersion)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -80,7 +81,7 @@ internal sealed class ApiRequestHandler(
                 await WriteJsonAsync(context, 200, DiscoveryDocuments.Resources(path.Group, path.Version, registry.All) ?? throw ApiErrors.ResourceNotFound());
                 return;
             case ApiPathKind.Version:
-                await WriteJsonAsync(context, 200, DiscoveryDocuments.Version());
+                await WriteJsonAsync(context, 200, DiscoveryDocuments.Version(serverVersion));
                 return;
             case ApiPathKind.OpenApiIndex:
                 await WriteJsonAsync(context, 200, OpenApiDocuments.Index(registry.All));

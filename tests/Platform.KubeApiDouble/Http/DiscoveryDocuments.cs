@@ -117,18 +117,23 @@ internal static class DiscoveryDocuments
         };
     }
 
-    public static JsonObject Version() => new()
+    /// <summary>The <c>/version</c> document of a server whose gitVersion is <paramref name="gitVersion"/> ("v1.28.4").</summary>
+    public static JsonObject Version(string gitVersion)
     {
-        ["major"] = "1",
-        ["minor"] = "32",
-        ["gitVersion"] = "v1.32.0-kubeapidouble",
-        ["gitCommit"] = "0000000000000000000000000000000000000000",
-        ["gitTreeState"] = "clean",
-        ["buildDate"] = "2025-01-01T00:00:00Z",
-        ["goVersion"] = "go1.23",
-        ["compiler"] = "gc",
-        ["platform"] = "linux/amd64",
-    };
+        var parts = gitVersion.TrimStart('v').Split('.', '-', '+');
+        return new JsonObject
+        {
+            ["major"] = parts[0],
+            ["minor"] = parts.Length > 1 ? parts[1] : "0",
+            ["gitVersion"] = gitVersion,
+            ["gitCommit"] = "0000000000000000000000000000000000000000",
+            ["gitTreeState"] = "clean",
+            ["buildDate"] = "2025-01-01T00:00:00Z",
+            ["goVersion"] = "go1.23",
+            ["compiler"] = "gc",
+            ["platform"] = "linux/amd64",
+        };
+    }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
 }

@@ -47,6 +47,11 @@ internal static class BuiltInResources
         },
         new()
         {
+            Group = "", Versions = ["v1"], Kind = "PersistentVolumeClaim", Plural = "persistentvolumeclaims",
+            Singular = "persistentvolumeclaim", Namespaced = true, ShortNames = ["pvc"], HasStatusSubresource = true,
+        },
+        new()
+        {
             Group = "", Versions = ["v1"], Kind = "Secret", Plural = "secrets", Singular = "secret",
             Namespaced = true, SelectableFields = ["type"],
         },

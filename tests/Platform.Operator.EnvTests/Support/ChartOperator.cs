@@ -1,3 +1,4 @@
+using Platform.Operator.Runtime;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -36,9 +37,9 @@ internal sealed class ChartOperator : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Reconciles this replica has run (the operator's reconcile-duration histogram count).</summary>
-    public long Reconciles => _app.Services.GetRequiredService<OperatorMetrics>().ReconcileDuration.Count;
+    public long Reconciles => _app.Services.GetRequiredService<ControllerMetrics>().ReconcileDuration.Count;
 
-    public bool IsLeader => _app.Services.GetRequiredService<OperatorMetrics>().Leader.Value == 1;
+    public bool IsLeader => _app.Services.GetRequiredService<ControllerMetrics>().Leader.Value == 1;
 
     /// <summary>Renders the chart (release namespace <paramref name="releaseNamespace"/>, watching <paramref name="watchNamespace"/>) and applies its ServiceAccount and RBAC.</summary>
     public static async Task<IReadOnlyList<object>> InstallRbacAsync(ControlPlane plane, string releaseNamespace, string watchNamespace, params string[] setArguments)

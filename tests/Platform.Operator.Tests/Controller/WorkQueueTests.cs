@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Platform.Operator.Controller;
+using Platform.Operator.Runtime;
 
 namespace Platform.Operator.Tests.Controller;
 
@@ -69,6 +69,40 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void A_retry_after_holds_the_key_back_even_against_earlier_and_plain_adds()
+    {
+        var time = new FakeTimeProvider();
+        using var queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(5));
+        queue.AddAfter("a", TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), queue.AddRateLimited("a", atLeast: TimeSpan.FromSeconds(2)));
+        queue.Add("a");
+        queue.AddAfter("a", TimeSpan.FromMilliseconds(10));
+        time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.Equal(0, queue.Count);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, queue.Count);
+        queue.Add("b");
+        Assert.Equal(2, queue.Count);
+    }
+
+    [Fact]
+    public async Task A_key_added_while_processing_and_then_held_back_waits_for_the_hold()
+    {
+        var time = new FakeTimeProvider();
+        using var queue = new WorkQueue<string>(time);
+        queue.Add("a");
+        var (_, key) = await queue.GetAsync(CancellationToken.None);
+        queue.Add("a");
+        queue.AddRateLimited("a", atLeast: TimeSpan.FromSeconds(1));
+        queue.Done(key);
+        Assert.Equal(0, queue.Count);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, queue.Count);
+    }
+
+    [Fact]
     public async Task Shut_down_releases_waiting_workers()
     {
         using var queue = new WorkQueue<string>(TimeProvider.System);
@@ -77,5 +111,6 @@ public sealed class WorkQueueTests
         Assert.False((await waiting.WaitAsync(Short)).Ok);
         queue.Add("late");
         Assert.Equal(0, queue.Count);
+        queue.ShutDown();
     }
 }

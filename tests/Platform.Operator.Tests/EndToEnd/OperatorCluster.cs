@@ -8,6 +8,7 @@ using Platform.KubeApiDouble;
 using Platform.Operator.Api.Schema;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Controller;
+using Platform.Operator.Runtime;
 using Platform.Operator.Hosting;
 
 namespace Platform.Operator.Tests.EndToEnd;
@@ -28,9 +29,12 @@ public sealed class OperatorCluster : IAsyncDisposable
     public IKubernetes Client { get; }
     public IReadOnlyList<WebApplication> Operators => _operators;
 
-    public static async Task<OperatorCluster> StartAsync(params string[] operatorArgs)
+    public static Task<OperatorCluster> StartAsync(params string[] operatorArgs) => StartAsync(new KubeApiServerOptions(), operatorArgs);
+
+    /// <summary>The cluster with an API double of these options (e.g. an older <see cref="KubeApiServerOptions.ServerVersion"/>).</summary>
+    public static async Task<OperatorCluster> StartAsync(KubeApiServerOptions apiOptions, params string[] operatorArgs)
     {
-        var cluster = new OperatorCluster(await KubeApiServer.StartAsync());
+        var cluster = new OperatorCluster(await KubeApiServer.StartAsync(apiOptions));
         foreach (var (_, yaml) in CrdFiles.Generate())
         {
             await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(yaml));

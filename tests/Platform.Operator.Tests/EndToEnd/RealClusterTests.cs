@@ -7,15 +7,13 @@ using Platform.Operator.Hosting;
 namespace Platform.Operator.Tests.EndToEnd;
 
 /// <summary>
-/// The same create / update / delete against a cluster of your own (kind, minikube, a cloud
-/// cluster), when one is reachable: set PLATFORM_E2E_KUBECONFIG to a kubeconfig whose current
-/// context may create CRDs and namespaces. Without it the test is skipped with that reason. The
-/// suite's own real control plane is tests/Platform.Operator.EnvTests.
+/// The same create / update / delete against a real cluster, when one is reachable: set
+/// PLATFORM_E2E_KUBECONFIG to a kubeconfig whose current context may create CRDs and
+/// namespaces. Without it these tests skip with the reason.
 /// </summary>
 public sealed class RealClusterTests
 {
-    private const string Variable = "PLATFORM_E2E_KUBECONFIG";
-    private static readonly string Kubeconfig = Environment.GetEnvironmentVariable(Variable) ?? "";
+    private static string Kubeconfig => RealClusterFactAttribute.Kubeconfig!;
 
     [RealClusterFact]
     public async Task Create_update_delete_against_a_real_cluster()
@@ -56,15 +54,6 @@ public sealed class RealClusterTests
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached on the real cluster");
             await Task.Delay(500);
-        }
-    }
-
-    /// <summary>Skipped, saying how to run it, unless PLATFORM_E2E_KUBECONFIG names a kubeconfig.</summary>
-    private sealed class RealClusterFactAttribute : FactAttribute
-    {
-        public RealClusterFactAttribute()
-        {
-            if (string.IsNullOrEmpty(Kubeconfig)) Skip = $"{Variable} is not set: point it at a kubeconfig of a cluster of your own to run this test.";
         }
     }
 }

@@ -217,9 +217,9 @@ public sealed class ReconcileEndToEndTests
 
     private static double ReconcileCount(OperatorCluster cluster)
     {
-        var metrics = cluster.Operators[0].Services.GetRequiredService<Platform.Operator.Controller.OperatorMetrics>();
+        var registry = cluster.Operators[0].Services.GetRequiredService<Prometheus.CollectorRegistry>();
         using var stream = new MemoryStream();
-        metrics.Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
         var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
         return text.Split('\n').Where(l => l.StartsWith("platform_operator_reconciles_total{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));

@@ -167,7 +167,7 @@ public sealed class DesiredStateBuilderTests
     [Fact]
     public void Without_a_pre_stop_sleep_there_is_no_hook()
     {
-        var state = DesiredStateBuilder.Build(TestServices.Pvc(), TestServices.Settings with { PreStopSleepSeconds = 0 }, 1);
+        var state = DesiredStateBuilder.Build(TestServices.Pvc(), TestServices.Settings with { PreStopSleepSeconds = 0 }, 1, ClusterCapabilities.Newest);
 
         Assert.Null(TestServices.Container(state).Lifecycle);
         Assert.Equal(35, state.Deployment.Spec.Template.Spec.TerminationGracePeriodSeconds);

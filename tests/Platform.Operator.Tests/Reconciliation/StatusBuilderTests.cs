@@ -23,8 +23,70 @@ public sealed class StatusBuilderTests
         },
     };
 
-    private static InferenceServiceStatus Build(InferenceService service, V1Deployment? deployment, IReadOnlyList<V1Pod>? pods = null, IReadOnlyList<string>? errors = null, DateTime? now = null) =>
-        StatusBuilder.Build(new StatusInputs(service, deployment, pods ?? [], errors ?? [], now ?? T0), TestServices.Settings);
+    private static InferenceServiceStatus Build(InferenceService service, V1Deployment? deployment, IReadOnlyList<V1Pod>? pods = null, IReadOnlyList<string>? errors = null, DateTime? now = null,
+        string? clusterProblem = null, string? writeFailure = null) =>
+        StatusBuilder.Build(new StatusInputs(service, deployment, pods ?? [], errors ?? [], now ?? T0, clusterProblem, writeFailure), TestServices.Settings);
+
+    private static string Message(InferenceServiceStatus status, string type) => ConditionSet.Find(status.Conditions, type)!.Message;
+
+    [Fact]
+    public void A_rollout_says_how_many_replicas_are_updated_and_that_old_ones_still_serve()
+    {
+        // maxSurge 1: the new pod is starting, the only ready pod is the old one.
+        var status = Build(TestServices.Pvc(), Deployment(desired: 1, total: 2, updated: 1, ready: 1));
+
+        Assert.Equal(("True", "RollingOut"), Of(status, ConditionTypes.Progressing));
+        Assert.Equal("Rolling out: 1 of 1 replicas updated, 1 old replica still running; 1 of 2 ready (old and new together).", Message(status, ConditionTypes.Progressing));
+    }
+
+    [Fact]
+    public void A_scale_down_is_never_reported_as_more_replicas_updated_than_wanted()
+    {
+        var pending = Build(TestServices.Pvc(), Deployment(desired: 1, total: 2, updated: 2, ready: 2, generation: 3, observed: 2));
+        var seen = Build(TestServices.Pvc(), Deployment(desired: 1, total: 2, updated: 2, ready: 2));
+
+        Assert.Equal("The Deployment controller has not acted on the latest change yet.", Message(pending, ConditionTypes.Progressing));
+        Assert.Equal("Scaling down from 2 to 1 replicas.", Message(seen, ConditionTypes.Progressing));
+    }
+
+    [Fact]
+    public void A_spec_the_cluster_cannot_run_is_not_ready_with_the_version_it_needs()
+    {
+        const string problem = "spec.model.source.image needs Kubernetes 1.33 or newer with image volumes enabled; the API server is v1.28.4.";
+        var status = Build(TestServices.Image(), null, clusterProblem: problem);
+
+        Assert.Equal(("False", ConditionReasons.KubernetesTooOld), Of(status, ConditionTypes.Ready));
+        Assert.Equal(("False", ConditionReasons.KubernetesTooOld), Of(status, ConditionTypes.Progressing));
+        Assert.Equal(("True", ConditionReasons.KubernetesTooOld), Of(status, ConditionTypes.Degraded));
+        Assert.Equal(problem, Message(status, ConditionTypes.Ready));
+        Assert.Contains("1.33", Message(status, ConditionTypes.Degraded), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_refused_apply_is_degraded_with_the_servers_message_and_clears_when_the_apply_succeeds()
+    {
+        const string refusal = "Applying Deployment resnet was refused (500 InternalError): .spec.template.spec.volumes[name=\"model\"].image: field not declared in schema";
+        var service = TestServices.Pvc();
+        service.Status = Build(service, Deployment(2, 2, 2, 2), writeFailure: refusal);
+
+        Assert.Equal(("True", ConditionReasons.ApplyFailed), Of(service.Status, ConditionTypes.Degraded));
+        Assert.Equal(refusal, Message(service.Status, ConditionTypes.Degraded));
+        Assert.Equal(("True", "ReplicasReady"), Of(service.Status, ConditionTypes.Ready));
+        Assert.Equal(("False", ConditionReasons.ApplyFailed), Of(service.Status, ConditionTypes.Progressing));
+
+        var cleared = Build(service, Deployment(2, 2, 2, 2), now: T0.AddMinutes(1));
+        Assert.Equal(("False", ConditionReasons.AsExpected), Of(cleared, ConditionTypes.Degraded));
+        Assert.Equal(T0.AddMinutes(1), ConditionSet.Find(cleared.Conditions, ConditionTypes.Degraded)!.LastTransitionTime);
+    }
+
+    [Fact]
+    public void A_refused_first_apply_says_the_deployment_could_not_be_created()
+    {
+        var status = Build(TestServices.Pvc(), null, writeFailure: "Applying Deployment resnet was refused (403 Forbidden): no");
+
+        Assert.Equal(("False", ConditionReasons.ApplyFailed), Of(status, ConditionTypes.Ready));
+        Assert.StartsWith("The Deployment could not be created: Applying Deployment resnet was refused (403 Forbidden)", Message(status, ConditionTypes.Ready), StringComparison.Ordinal);
+    }
 
     private static (string Status, string Reason) Of(InferenceServiceStatus status, string type)
     {
@@ -42,7 +104,8 @@ public sealed class StatusBuilderTests
         { "scaling up", Deployment(4, 2, 2, 2), [TestPods.Ready("a"), TestPods.Ready("b")], [], ("True", "ReplicasReady"), ("True", "ScalingUp"), ("False", "AsExpected") },
         { "scaling down", Deployment(1, 3, 3, 3), [], [], ("True", "ReplicasReady"), ("True", "ScalingDown"), ("False", "AsExpected") },
         { "rolling out", Deployment(2, 3, 1, 2), [], [], ("True", "ReplicasReady"), ("True", "RollingOut"), ("False", "AsExpected") },
-        { "new generation not yet seen", Deployment(2, 2, 2, 2, generation: 3, observed: 2), [], [], ("True", "ReplicasReady"), ("True", "RollingOut"), ("False", "AsExpected") },
+        { "new generation not yet seen", Deployment(2, 2, 2, 2, generation: 3, observed: 2), [], [], ("True", "ReplicasReady"), ("True", "ChangePending"), ("False", "AsExpected") },
+        { "scale-down not yet seen", Deployment(1, 2, 2, 2, generation: 3, observed: 2), [], [], ("True", "ReplicasReady"), ("True", "ChangePending"), ("False", "AsExpected") },
         { "image cannot be pulled", Deployment(1, 1, 1, 0), [TestPods.Waiting("a", "ImagePullBackOff")], [], ("False", "ImagePullFailed"), ("True", "WaitingForReplicas"), ("True", "ImagePullFailed") },
         { "no gpu for the surge pod", Deployment(2, 3, 1, 2), [TestPods.Ready("a"), TestPods.Ready("b"), TestPods.Unschedulable("c", "Insufficient nvidia.com/gpu", 1)], [], ("True", "ReplicasReady"), ("True", "RollingOut"), ("True", "InsufficientGPU") },
         { "stuck rollout", Deployment(1, 1, 1, 0, progressing: new V1DeploymentCondition { Type = "Progressing", Status = "False", Reason = "ProgressDeadlineExceeded", Message = "ReplicaSet \"resnet-1\" has timed out progressing." }), [TestPods.Waiting("a", "CrashLoopBackOff", restarts: 5)], [], ("False", "CrashLoopBackOff"), ("False", "ProgressDeadlineExceeded"), ("True", "ProgressDeadlineExceeded") },

@@ -42,7 +42,7 @@ internal static class TestServices
     });
 
     public static DesiredState Build(InferenceService service, int replicas = 2) =>
-        DesiredStateBuilder.Build(service, Settings, replicas);
+        DesiredStateBuilder.Build(service, Settings, replicas, ClusterCapabilities.Newest);
 
     public static V1Container Container(DesiredState state) => Assert.Single(state.Deployment.Spec.Template.Spec.Containers);
 

@@ -5,7 +5,7 @@ namespace Platform.Packaging.Tests.Chart;
 /// <summary>The chart as a package: lint-clean, bad values refused with their name, and the same CRD as crds/.</summary>
 public sealed class ChartLintTests
 {
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData]
     [InlineData("--set", "replicas=3", "--set", "operator.watchNamespace=ml", "--set", "metrics.serviceMonitor.enabled=true",
         "--set", "metrics.podMonitor.enabled=true", "--set", "prometheusRule.enabled=true")]
@@ -16,7 +16,7 @@ public sealed class ChartLintTests
         Assert.True(result.ExitCode == 0, result.Describe("helm lint --strict"));
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("replicas=-1", "/replicas")]
     [InlineData("replicas=two", "/replicas")]
     [InlineData("replica=2", "'replica'")]
@@ -37,7 +37,7 @@ public sealed class ChartLintTests
         Assert.Contains(named, result.StandardError, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("operator.leaderElection.renewDeadlineSeconds=20", "operator.leaderElection.leaseDurationSeconds (15) must be greater than operator.leaderElection.renewDeadlineSeconds (20)")]
     [InlineData("operator.leaderElection.retryPeriodSeconds=9", "operator.leaderElection.renewDeadlineSeconds (10) must be greater than 1.2 x operator.leaderElection.retryPeriodSeconds (9)")]
     public async Task Leader_election_timing_the_operator_would_refuse_is_refused_at_install(string assignment, string message)
@@ -48,7 +48,7 @@ public sealed class ChartLintTests
         Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task A_service_monitor_without_the_metrics_service_is_refused()
     {
         var result = await Helm.TemplateAsync("--set", "metrics.serviceMonitor.enabled=true", "--set", "metrics.service.enabled=false");
@@ -57,7 +57,7 @@ public sealed class ChartLintTests
         Assert.Contains("metrics.serviceMonitor.enabled needs metrics.service.enabled", result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task An_existing_service_account_must_be_named()
     {
         var result = await Helm.TemplateAsync("--set", "serviceAccount.create=false");
@@ -66,7 +66,7 @@ public sealed class ChartLintTests
         Assert.Contains("serviceAccount.name is required", result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_install_notes_render_and_say_how_to_check_and_use_the_operator()
     {
         var result = await Helm.RunAsync("install", "platform", Helm.ChartDirectory, "--namespace", "platform-system", "--dry-run=client", "--set", "replicas=2");
@@ -76,6 +76,18 @@ public sealed class ChartLintTests
         Assert.Contains("rollout status deployment/platform", notes, StringComparison.Ordinal);
         Assert.Contains("elect a leader on Lease platform-system/platform-operator", notes, StringComparison.Ordinal);
         Assert.Contains("kubectl apply --server-side -f crds/", notes, StringComparison.Ordinal);
+    }
+
+    [ToolFact(TestPrograms.Helm)]
+    public async Task Every_repository_file_the_install_notes_name_exists()
+    {
+        var result = await Helm.RunAsync("install", "platform", Helm.ChartDirectory, "--namespace", "platform-system", "--dry-run=client");
+
+        Assert.True(result.ExitCode == 0, result.Describe("helm install --dry-run=client"));
+        var notes = result.StandardOutput[result.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        var paths = System.Text.RegularExpressions.Regex.Matches(notes, @"@?\b((?:samples|crds|docs|charts)/[\w./-]*)").Select(m => m.Groups[1].Value.TrimEnd('.')).ToList();
+        Assert.Contains("samples/requests/mlp.json", paths);
+        Assert.All(paths, p => Assert.True(File.Exists(RepositoryRoot.File(p)) || Directory.Exists(RepositoryRoot.File(p)), $"the install notes name {p}, which does not exist"));
     }
 
     [Fact]
@@ -95,7 +107,7 @@ public sealed class ChartLintTests
         }
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_packaged_crd_is_what_helm_installs()
     {
         var result = await Helm.TemplateAsync("--include-crds");

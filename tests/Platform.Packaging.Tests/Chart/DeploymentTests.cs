@@ -11,7 +11,7 @@ public sealed class DeploymentTests
 {
     public static TheoryData<string> Variants => ChartVariants.All;
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [MemberData(nameof(Variants))]
     public async Task Pod_and_container_meet_the_restricted_pod_security_standard(string variant)
     {
@@ -31,7 +31,7 @@ public sealed class DeploymentTests
         Assert.Null(pod["hostPID"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Runs_as_the_same_non_root_user_as_the_inference_pods_and_the_images()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -42,7 +42,7 @@ public sealed class DeploymentTests
         Assert.Equal(inferencePodUser, (long?)pod["securityContext"]?["runAsGroup"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Cluster_assigned_users_leave_run_as_user_out_but_keep_run_as_non_root()
     {
         var chart = await RenderedChart.RenderAsync("--set", "runAsUser=null", "--set", "runAsGroup=null");
@@ -53,7 +53,7 @@ public sealed class DeploymentTests
         Assert.True((bool?)context["runAsNonRoot"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_read_only_root_filesystem_has_a_writable_tmp()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -65,7 +65,7 @@ public sealed class DeploymentTests
         Assert.NotNull(volume!["emptyDir"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Probes_ask_the_operators_health_and_readiness_endpoints_on_the_port_it_listens_on()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -82,7 +82,7 @@ public sealed class DeploymentTests
         Assert.Equal(((long)port!["containerPort"]!).ToString(System.Globalization.CultureInfo.InvariantCulture), chart.Environment["ASPNETCORE_HTTP_PORTS"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Requests_cpu_and_memory_and_limits_memory()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -93,7 +93,7 @@ public sealed class DeploymentTests
         Assert.NotNull(resources["limits"]?["memory"]);
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("defaults", false, "Recreate")]
     [InlineData("two-replicas", true, "RollingUpdate")]
     [InlineData("one-replica-leader-election", true, "RollingUpdate")]
@@ -111,7 +111,7 @@ public sealed class DeploymentTests
         }
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [MemberData(nameof(Variants))]
     public async Task The_operator_accepts_the_configuration_the_chart_gives_it(string variant)
     {
@@ -126,13 +126,14 @@ public sealed class DeploymentTests
         Assert.Equal(ChartVariants.LeaderElectionOf(variant), options.LeaderElection.Enabled);
         Assert.Equal(ChartVariants.WatchNamespaceOf(variant), options.WatchNamespace);
         Assert.Equal("ghcr.io/platform/inference-pod:" + AppVersion, options.DefaultImage);
+        Assert.Equal(5, options.PreStopSleepSeconds);
         if (options.LeaderElection.Enabled)
         {
             Assert.Equal(ChartConfiguration.PodName, options.LeaderElection.Identity);
         }
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Images_default_to_the_charts_app_version_and_a_digest_pins_the_operator_image()
     {
         var appVersion = AppVersion;
@@ -144,7 +145,7 @@ public sealed class DeploymentTests
         Assert.Equal($"ghcr.io/platform/operator@{digest}", (string?)pinned.OperatorContainer["image"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Extra_environment_variables_are_appended()
     {
         // --set turns 0 into a number; Kubernetes takes only string values.
@@ -154,6 +155,14 @@ public sealed class DeploymentTests
 
         Assert.Equal("0", chart.Environment["DOTNET_gcServer"]);
         Assert.Equal("status.podIP", chart.FieldRef("POD_IP"));
+    }
+
+    [Fact]
+    public void The_charts_kube_version_is_the_oldest_kubernetes_the_operator_supports()
+    {
+        var kubeVersion = (string)YamlDocuments.ParseFile(Path.Combine(Helm.ChartDirectory, "Chart.yaml")).Single()["kubeVersion"]!;
+
+        Assert.Equal($">={ClusterCapabilities.MinimumSupported}.0-0", kubeVersion);
     }
 
     private static string AppVersion => (string)YamlDocuments.ParseFile(Path.Combine(Helm.ChartDirectory, "Chart.yaml")).Single()["appVersion"]!;

@@ -4,6 +4,7 @@ using Platform.Contracts;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Controller;
 using Platform.Operator.Reconciliation;
+using Platform.Operator.Runtime;
 using Platform.Packaging.Tests.Support;
 using Prometheus;
 
@@ -12,7 +13,7 @@ namespace Platform.Packaging.Tests.Chart;
 /// <summary>Metrics Service, monitors, alerts and dashboard: they select the right objects and query metrics that exist.</summary>
 public sealed partial class MonitoringTests
 {
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task By_default_no_prometheus_operator_objects_are_rendered()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -22,7 +23,7 @@ public sealed partial class MonitoringTests
         Assert.Empty(chart.OfKind("PrometheusRule"));
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_metrics_service_selects_the_operator_pods_on_their_named_port()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -34,7 +35,7 @@ public sealed partial class MonitoringTests
         Assert.Contains(chart.OperatorContainer["ports"]!.AsArray(), p => (string?)p!["name"] == (string?)port!["targetPort"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_service_monitor_scrapes_the_metrics_service()
     {
         var chart = await RenderedChart.RenderAsync(ChartVariants.Of("monitoring"));
@@ -47,7 +48,7 @@ public sealed partial class MonitoringTests
         Assert.Equal("/metrics", (string?)endpoint!["path"]);
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("monitoring", null)]
     [InlineData("watch-namespace", ChartVariants.WatchedNamespace)]
     public async Task The_pod_monitor_selects_the_inference_pods_the_operator_creates(string variant, string? watched)
@@ -55,7 +56,7 @@ public sealed partial class MonitoringTests
         string[] arguments = [.. ChartVariants.Of(variant), "--set", "metrics.podMonitor.enabled=true"];
         var chart = await RenderedChart.RenderAsync(arguments);
         var monitor = chart.Single("PodMonitor");
-        var template = DesiredStateBuilder.Build(Services.Cpu("resnet"), new ReconcileSettings { DefaultImage = "example/inference-pod:1" }, 1).Deployment.Spec.Template;
+        var template = DesiredStateBuilder.Build(Services.Cpu("resnet"), new ReconcileSettings { DefaultImage = "example/inference-pod:1" }, 1, ClusterCapabilities.Newest).Deployment.Spec.Template;
         var endpoint = Assert.Single(monitor["spec"]!["podMetricsEndpoints"]!.AsArray());
 
         foreach (var (key, value) in monitor["spec"]!["selector"]!["matchLabels"]!.AsObject())
@@ -68,7 +69,7 @@ public sealed partial class MonitoringTests
         else Assert.Equal([watched], JsonStrings.Of(monitor["spec"]!["namespaceSelector"]!["matchNames"]));
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Alerts_and_dashboard_query_only_metrics_the_pod_and_operator_export()
     {
         var chart = await RenderedChart.RenderAsync(ChartVariants.Of("monitoring"));
@@ -81,7 +82,7 @@ public sealed partial class MonitoringTests
         Assert.True(unknown.Count == 0, $"metric names nobody exports: {string.Join(", ", unknown)}");
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_dashboard_shows_queue_depth_latency_throughput_batch_size_and_replicas()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -96,7 +97,7 @@ public sealed partial class MonitoringTests
         Assert.Equal("1", (string?)chart.OfKind("ConfigMap").Single()["metadata"]!["labels"]!["grafana_dashboard"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm, TestPrograms.Promtool)]
     public async Task Promtool_accepts_the_alert_rules()
     {
         var chart = await RenderedChart.RenderAsync(ChartVariants.Of("monitoring"));
@@ -109,7 +110,7 @@ public sealed partial class MonitoringTests
         Assert.Contains("4 rules found", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm, TestPrograms.Promtool)]
     public async Task The_alerts_fire_on_the_conditions_they_describe_and_not_below_them()
     {
         var chart = await RenderedChart.RenderAsync(ChartVariants.Of("monitoring"));
@@ -235,9 +236,8 @@ public sealed partial class MonitoringTests
             names.UnionWith([name, name + "_bucket", name + "_sum", name + "_count"]);
         }
         var registry = Metrics.NewCustomRegistry();
-        var operatorMetrics = new OperatorMetrics(registry);
-        operatorMetrics.CountReconcile("error");
-        operatorMetrics.CountWrite("apply", "deployments");
+        new OperatorMetrics(registry).CountWrite("apply", "deployments");
+        new ControllerMetrics(registry).CountReconcile("error");
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
         var exposition = System.Text.Encoding.UTF8.GetString(stream.ToArray());

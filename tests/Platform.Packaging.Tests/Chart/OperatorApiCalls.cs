@@ -1,5 +1,6 @@
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Controller;
+using Platform.Operator.Runtime;
 
 namespace Platform.Packaging.Tests.Chart;
 
@@ -72,7 +73,9 @@ internal static class OperatorApiCalls
         // EventRecorder -> ClusterWriter.CreateEventAsync: core/v1 events in the InferenceService's namespace.
         new(Core, "events", "create", CallScope.Watched, "ClusterWriter.CreateEventAsync"),
 
-        // LeaderElectedController -> LeaseLock: read, create when missing, replace to renew.
+        // LeaderElectedController -> LeaseLock: read, create when missing, replace to renew and,
+        // on a graceful stop, to release. (ServerCapabilities reads /version, a non-resource URL
+        // every authenticated user may read through the system:public-info-viewer role.)
         new(Coordination, "leases", "get", CallScope.OwnNamespace, "LeaseLock.ReadMetaObjectAsync") { ResourceName = LeaseName, OnlyWithLeaderElection = true },
         new(Coordination, "leases", "create", CallScope.OwnNamespace, "LeaseLock.CreateMetaObjectAsync") { OnlyWithLeaderElection = true },
         new(Coordination, "leases", "update", CallScope.OwnNamespace, "LeaseLock.ReplaceMetaObjectAsync") { ResourceName = LeaseName, OnlyWithLeaderElection = true },

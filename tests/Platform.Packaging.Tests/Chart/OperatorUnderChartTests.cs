@@ -10,6 +10,7 @@ using Platform.KubeApiDouble;
 using Platform.KubeApiDouble.Diagnostics;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Controller;
+using Platform.Operator.Runtime;
 using Platform.Operator.Hosting;
 using Platform.Packaging.Tests.Support;
 
@@ -25,7 +26,7 @@ public sealed class OperatorUnderChartTests
     private const string ServiceName = "mlp";
     private static readonly GroupVersionResource InferenceServices = new(InferenceService.GroupName, InferenceService.Version, InferenceService.Plural);
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("defaults")]
     [InlineData("two-replicas")]
     [InlineData("watch-namespace-two-replicas")]

@@ -7,7 +7,7 @@ public sealed class RbacTests
 {
     public static TheoryData<string> Variants => ChartVariants.All;
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [MemberData(nameof(Variants))]
     public async Task No_rule_uses_a_wildcard_or_a_non_resource_url(string variant)
     {
@@ -29,7 +29,7 @@ public sealed class RbacTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [MemberData(nameof(Variants))]
     public async Task Every_call_the_operator_makes_is_granted_where_it_makes_it(string variant)
     {
@@ -44,7 +44,7 @@ public sealed class RbacTests
         Assert.True(missing.Count == 0, $"not granted ({variant}):\n{string.Join("\n", missing)}");
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [MemberData(nameof(Variants))]
     public async Task Nothing_is_granted_beyond_the_operators_calls(string variant)
     {
@@ -66,7 +66,7 @@ public sealed class RbacTests
         Assert.True(excess.Count == 0, $"granted but not needed, or wider than needed ({variant}):\n{string.Join("\n", excess)}");
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task A_watch_namespace_gets_roles_in_that_namespace_and_no_cluster_roles()
     {
         var chart = await RenderedChart.RenderAsync(ChartVariants.Of("watch-namespace"));
@@ -78,7 +78,7 @@ public sealed class RbacTests
         Assert.Equal(ChartVariants.WatchedNamespace, chart.Environment["Operator__WatchNamespace"]);
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task All_namespaces_get_a_cluster_role_and_the_operator_is_not_narrowed()
     {
         var chart = await RenderedChart.RenderAsync();
@@ -88,7 +88,7 @@ public sealed class RbacTests
         Assert.False(chart.Environment.ContainsKey("Operator__WatchNamespace"));
     }
 
-    [Theory]
+    [ToolTheory(TestPrograms.Helm)]
     [InlineData("defaults", false)]
     [InlineData("two-replicas", true)]
     [InlineData("one-replica-leader-election", true)]
@@ -103,7 +103,7 @@ public sealed class RbacTests
         Assert.All(leaseGrants, g => Assert.Equal(RenderedChart.ReleaseNamespace, g.Namespace));
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task Without_rbac_create_the_chart_renders_no_rbac_objects()
     {
         var chart = await RenderedChart.RenderAsync("--set", "rbac.create=false");

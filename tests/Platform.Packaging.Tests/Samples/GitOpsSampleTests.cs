@@ -7,7 +7,7 @@ namespace Platform.Packaging.Tests.Samples;
 /// <summary>The Argo CD and Flux samples point at the chart, and the values they give it are values it accepts.</summary>
 public sealed class GitOpsSampleTests
 {
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_argo_cd_application_installs_the_chart_with_values_it_accepts()
     {
         var application = SampleFiles.OfKind("Application").Single(a => (string?)a.Document["spec"]!["source"]!["path"] == "charts/platform").Document;
@@ -15,7 +15,7 @@ public sealed class GitOpsSampleTests
         await AssertChartAcceptsAsync(application["spec"]!["source"]!["helm"]!["valuesObject"]!.AsObject());
     }
 
-    [Fact]
+    [ToolFact(TestPrograms.Helm)]
     public async Task The_flux_helm_release_installs_the_chart_from_its_git_source_with_values_it_accepts()
     {
         var release = Assert.Single(SampleFiles.OfKind("HelmRelease")).Document;

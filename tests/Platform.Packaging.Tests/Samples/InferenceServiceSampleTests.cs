@@ -50,7 +50,7 @@ public sealed class InferenceServiceSampleTests : IAsyncLifetime
         {
             var stored = await CreateAsync(file, document);
             Assert.Empty(SpecValidator.Validate(stored));
-            DesiredStateBuilder.Build(stored, Settings, 1);
+            DesiredStateBuilder.Build(stored, Settings, 1, ClusterCapabilities.Newest);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class InferenceServiceSampleTests : IAsyncLifetime
         foreach (var (file, document) in SampleFiles.OfKind(InferenceService.KindName))
         {
             var stored = await CreateAsync(file, document);
-            built.Add((stored, DesiredStateBuilder.Build(stored, Settings, 1)));
+            built.Add((stored, DesiredStateBuilder.Build(stored, Settings, 1, ClusterCapabilities.Newest)));
         }
 
         Assert.Contains(built, b => b.Service.Spec.Resources.Gpu == 0 && Container(b.State).Resources?.Limits?.ContainsKey(PodTemplateBuilder.GpuResource) != true);

@@ -1,15 +1,14 @@
+using Platform.Tests.Shared;
+
 namespace Platform.Packaging.Tests.Support;
 
-/// <summary>promtool, from Debian's prometheus package (.ci/run installs it).</summary>
+/// <summary>promtool, from Debian's prometheus package; the tests that run it are <c>[ToolFact(..., TestPrograms.Promtool)]</c>.</summary>
 internal static class Promtool
 {
-    private const string InstallHint = "promtool was not found on PATH; install Debian's prometheus package (apt-get install prometheus), as .ci/run does.";
-
-    private static readonly Lazy<string?> Binary = new(() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "promtool"))
-            .FirstOrDefault(File.Exists));
+    private static readonly Lazy<string?> Binary = new(() => TestPrograms.Find(TestPrograms.Promtool));
 
     public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments) =>
-        ProcessRunner.RunAsync(Binary.Value ?? throw new InvalidOperationException(InstallHint), arguments, workingDirectory, TimeSpan.FromSeconds(60));
+        ProcessRunner.RunAsync(
+            Binary.Value ?? throw new InvalidOperationException(TestPrograms.MissingReason([TestPrograms.Promtool])),
+            arguments, workingDirectory, TimeSpan.FromSeconds(60));
 }

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace Platform.Operator.Controller;
+namespace Platform.Operator.Runtime;
 
 /// <summary>The work queue's key: "namespace/name".</summary>
 public static class ObjectKey

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace Platform.Operator.Controller;
+namespace Platform.Operator.Runtime;
 
 /// <summary>How an informer lists and watches one kind; thin wrappers over KubernetesClient calls.</summary>
 public interface IResourceSource<T> where T : class, IKubernetesObject<V1ObjectMeta>
@@ -43,7 +43,6 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
     /// <summary>Completes after the first successful list.</summary>
     public Task Synced => _synced.Task;
-    public int Relists { get; private set; }
 
     public T? Get(string key) => _cache.GetValueOrDefault(key);
     public IReadOnlyCollection<T> Items => (IReadOnlyCollection<T>)_cache.Values;
@@ -63,7 +62,6 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
                     var (items, listVersion) = await _source.ListAsync(cancellationToken);
                     Replace(items);
                     resourceVersion = listVersion;
-                    Relists++;
                     _synced.TrySetResult();
                 }
                 var gone = false;
@@ -96,7 +94,10 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             }
             catch (Exception e)
             {
-                _logger.LogWarning("{Kind} list/watch failed ({Error}); retrying in {Delay} ms", _kind, e.Message, backoff.TotalMilliseconds);
+                // The API server ends watches routinely (timeouts, restarts, load balancers): a
+                // watch whose connection ends is resumed quietly; a failed list is worth a warning.
+                var routine = resourceVersion is not null && IsConnectionEnd(e);
+                _logger.Log(routine ? LogLevel.Debug : LogLevel.Warning, "{Kind} list/watch failed ({Error}); retrying in {Delay} ms", _kind, e.Message, backoff.TotalMilliseconds);
                 try
                 {
                     await Task.Delay(backoff, _time, cancellationToken);
@@ -109,6 +110,9 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             }
         }
     }
+
+    private static bool IsConnectionEnd(Exception e) =>
+        e is IOException or HttpRequestException or HttpIOException || (e.InnerException is { } inner && IsConnectionEnd(inner));
 
     private void Apply(WatchEventType type, T item)
     {

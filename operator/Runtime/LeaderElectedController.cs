@@ -2,21 +2,25 @@ using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 
-namespace Platform.Operator.Controller;
+namespace Platform.Operator.Runtime;
 
 /// <summary>
 /// Runs the controller, under leader election when enabled: only the holder of the Lease
 /// reconciles, and a replica that loses the lease stops and exits (as controller-runtime
-/// does) so it never writes alongside a new leader.
+/// does) so it never writes alongside a new leader. A graceful stop releases the Lease once
+/// the controller has stopped (controller-runtime's ReleaseOnCancel), so the next replica
+/// takes over at once instead of waiting the lease out.
 /// </summary>
 public sealed class LeaderElectedController(
     IKubernetes client,
     ControllerRunner runner,
-    OperatorOptions options,
-    OperatorMetrics metrics,
+    LeaderElectionOptions election,
+    ControllerMetrics metrics,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<LeaderElectedController> logger) : BackgroundService
 {
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
     private volatile bool _standby;
 
     /// <summary>Ready: caches synced while leading, or waiting as a healthy standby.</summary>
@@ -24,13 +28,12 @@ public sealed class LeaderElectedController(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.LeaderElection.Enabled)
+        if (!election.Enabled)
         {
             await RunControllerAsync(stoppingToken);
             return;
         }
-        var election = options.LeaderElection;
-        var identity = election.Identity ?? Environment.MachineName;
+        var identity = election.EffectiveIdentity;
         var leaseLock = new LeaseLock(client, election.Namespace, election.LeaseName, identity);
         using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
         {
@@ -64,6 +67,38 @@ public sealed class LeaderElectedController(
             logger.LogError("Lost the leader lease {Lease}; exiting so that only the new leader writes", election.LeaseName);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
+            return;
+        }
+        if (controller is not null) await ReleaseAsync(leaseLock, identity);
+    }
+
+    /// <summary>
+    /// Marks the Lease free (no holder, a one-second duration), as client-go does on release;
+    /// only while this replica still holds it, and the replace is guarded by the resourceVersion
+    /// just read, so a lease already taken over is never touched.
+    /// </summary>
+    private async Task ReleaseAsync(LeaseLock leaseLock, string identity)
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, time);
+        try
+        {
+            var record = await leaseLock.GetAsync(timeout.Token);
+            if (record.HolderIdentity != identity) return;
+            var now = time.GetUtcNow().UtcDateTime;
+            var released = await leaseLock.UpdateAsync(new LeaderElectionRecord
+            {
+                HolderIdentity = "",
+                LeaseDurationSeconds = 1,
+                AcquireTime = now,
+                RenewTime = now,
+                LeaderTransitions = record.LeaderTransitions,
+            }, timeout.Token);
+            if (released) logger.LogInformation("Released the leader lease {Namespace}/{Lease}", election.Namespace, election.LeaseName);
+            else logger.LogWarning("Could not release the leader lease {Namespace}/{Lease}; the next leader waits for it to expire", election.Namespace, election.LeaseName);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not release the leader lease {Namespace}/{Lease} ({Error}); the next leader waits for it to expire", election.Namespace, election.LeaseName, e.Message);
         }
     }
 

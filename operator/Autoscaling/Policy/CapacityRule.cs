@@ -1,0 +1,101 @@
+using System.Globalization;
+using Platform.Operator.Autoscaling.Capacity;
+using Platform.Operator.Autoscaling.Signals;
+
+namespace Platform.Operator.Autoscaling.Policy;
+
+/// <summary>What the rate rule found this round.</summary>
+/// <param name="Exact">Replicas the forecast rate needs, unrounded.</param>
+/// <param name="PerPod">Requests per second one pod sustains at the target p95.</param>
+public readonly record struct CapacityView(double Exact, double Rate, double Forecast, double Margin, double PerPod, double Ratio, string Message);
+
+/// <summary>
+/// Replicas from the arrival rate: desired = forecast × (1 + margin) / capacity per pod. The
+/// capacity is the pods' own (their service-time curve through <see cref="PodCapacityModel"/>
+/// at the target p95, corrected by observed over predicted p95); the forecast is Holt's over
+/// the lead time (a new pod's start time plus a scrape); the margin is 1.65 × the forecast's
+/// own recent relative under-forecast, between <see cref="MinMargin"/> and <see cref="MaxMargin"/>.
+/// Pure.
+/// </summary>
+public static class CapacityRule
+{
+    public const double MinMargin = 0.05;
+    public const double MaxMargin = 0.5;
+
+    /// <summary>The margin before the forecast has been scored.</summary>
+    public const double InitialMargin = 0.15;
+
+    /// <summary>One-sided 95% normal quantile: the margin covers most under-forecasts.</summary>
+    private const double MarginZ = 1.65;
+
+    public static (CapacityView? View, ScalingHistory History) Evaluate(DateTimeOffset now, ScalingSignals signals, ScalingHistory history, AutoscalerSettings settings)
+    {
+        if (settings.Batcher is not { } shape || settings.TargetLatencyP95 is not { } target || signals.Short.PodsWithHistory == 0)
+        {
+            return (null, history);
+        }
+
+        var curve = MeanCurve(signals.Pods);
+        if (curve.Count == 0)
+        {
+            return (null, history);
+        }
+
+        // Pods without a window yet and pods not measured carry traffic too: scale the
+        // measured rate up to every ready pod.
+        var rate = signals.Short.ArrivalRate * Math.Max(signals.ReadyPods, signals.Short.PodsWithHistory) / signals.Short.PodsWithHistory;
+
+        var stable = signals.Stable;
+        var ratio = history.CapacityRatio;
+        if (stable.PodsWithHistory > 0 && stable.LatencyQuantileSeconds is { } observed)
+        {
+            var perPodRate = stable.ArrivalRate / stable.PodsWithHistory;
+            var predicted = PodCapacityModel.PredictP95(curve, shape, perPodRate);
+            ratio = CapacityCorrection.Update(ratio, observed, predicted, stable.RequestRate * stable.Seconds, stable.OverloadRejectionRate > 0);
+        }
+
+        var perPod = PodCapacityModel.RateAtSlo(curve, shape, target / ratio);
+        var lead = settings.ScaleUpLeadTime;
+        var forecast = (history.Forecast?.Observe(now, rate) ?? ArrivalForecast.Start(now, rate));
+        var ahead = Math.Max(rate, forecast.Ahead(lead));
+        var margin = Math.Clamp(forecast.RelativeError is { } e ? MarginZ * e : InitialMargin, MinMargin, MaxMargin);
+        history = history with { Forecast = forecast.Remember(lead), CapacityRatio = ratio };
+        if (!(perPod > 0))
+        {
+            return (null, history);
+        }
+
+        var exact = ahead * (1 + margin) / perPod;
+        var message = $"{Num(rate)}/s arriving, {Num(ahead)}/s forecast {Num(lead.TotalSeconds)} s ahead, +{Num(margin * 100)}% margin, at {Num(perPod)}/s per pod (p95 ≤ {Num(target.TotalMilliseconds)} ms from the pods' service times{(Math.Abs(ratio - 1) > 0.005 ? $", observed/predicted p95 ×{Num(ratio)}" : string.Empty)}) ask for {Num(exact)}";
+        return (new CapacityView(exact, rate, ahead, margin, perPod, ratio, message), history);
+    }
+
+    /// <summary>The pods' curves averaged size by size, over the pods of the most common model version.</summary>
+    public static IReadOnlyDictionary<int, double> MeanCurve(IEnumerable<PodSignals> pods)
+    {
+        var withCurve = pods.Where(p => p.ServiceCurve.Count > 0).ToList();
+        if (withCurve.Count == 0)
+        {
+            return new Dictionary<int, double>();
+        }
+
+        // During a rollout two versions serve; size for the one most pods run.
+        var version = withCurve.GroupBy(p => p.ModelVersion ?? string.Empty).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        var sums = new SortedDictionary<int, (double Sum, int Count)>();
+        foreach (var pod in withCurve.Where(p => (p.ModelVersion ?? string.Empty) == version))
+        {
+            foreach (var (size, seconds) in pod.ServiceCurve)
+            {
+                if (seconds > 0 && double.IsFinite(seconds))
+                {
+                    var (sum, count) = sums.GetValueOrDefault(size);
+                    sums[size] = (sum + seconds, count + 1);
+                }
+            }
+        }
+
+        return sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count);
+    }
+
+    private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}
