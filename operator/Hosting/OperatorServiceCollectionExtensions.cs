@@ -62,7 +62,8 @@ public static class OperatorServiceCollectionExtensions
     }
 
     private static Informer<T> Informer<T>(IServiceProvider services, string kind, IResourceSource<T> source) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        new(kind, source, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger($"Platform.Operator.Informer.{kind}"));
+        new(kind, source, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger($"Platform.Operator.Informer.{kind}"),
+            CacheTransforms.For<T>());
 
     /// <summary>Runs the autoscaler's loop beside the reconcile workers.</summary>
     private sealed class AutoscalerLeaderLoop(AutoscalerLoop loop) : ILeaderLoop
