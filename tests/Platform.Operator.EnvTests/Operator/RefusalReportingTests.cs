@@ -8,14 +8,13 @@ using Platform.Operator.EnvTests.Support;
 namespace Platform.Operator.EnvTests.Operator;
 
 /// <summary>
-/// Real-server checks of operator behaviour that is being built alongside this suite (no silent
-/// apply failure; model sources the cluster cannot mount). They skip with
-/// <see cref="PendingOperatorFeatures.Reason"/> like the other operator tests, and were written
-/// against the wording (condition Degraded, reason ApplyFailed; Ready=False naming the
-/// Kubernetes version needed): adjust the reason names if the operator's differ.
+/// What the real API server refuses shows in status and events, not only in the operator's log:
+/// an apply refused by admission (a Service quota) is Degraded/ApplyFailed with the server's
+/// message and clears once the apply succeeds; a model source the cluster cannot mount (image
+/// volumes on the v1.28 assets) is Ready=False naming the Kubernetes version needed.
 /// </summary>
 [Collection(EnvTestCollection.Name)]
-public sealed class PendingOperatorFeatureTests(ControlPlaneFixture fixture)
+public sealed class RefusalReportingTests(ControlPlaneFixture fixture)
 {
     private IKubernetes Admin => fixture.Admin;
 
