@@ -28,14 +28,14 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<T, T> _transform;
 
-    /// <param name="transform">Trims each object before it is cached and reported (a cache transform); default: kept whole.</param>
+    /// <param name="transform">Trims each object before it is cached and reported (keep what the reconciler reads, as controller-runtime's cache transforms do); default: none.</param>
     public Informer(string kind, IResourceSource<T> source, TimeProvider time, ILogger logger, Func<T, T>? transform = null)
     {
         _kind = kind;
         _source = source;
         _time = time;
         _logger = logger;
-        _transform = transform ?? (o => o);
+        _transform = transform ?? (item => item);
     }
 
     /// <summary>Raised with the object's latest state on every add, update and delete.</summary>
