@@ -69,7 +69,9 @@ public sealed class LeaderElectedController(
             lifetime.StopApplication();
             return;
         }
-        if (controller is not null) await ReleaseAsync(leaseLock, identity);
+        // Released whenever the Lease may be ours, also when it was written but leading had not
+        // started yet: ReleaseAsync touches it only while it still names this replica.
+        await ReleaseAsync(leaseLock, identity);
     }
 
     /// <summary>
