@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Platform.Tests.Shared;
 
 /// <summary>
@@ -27,7 +25,7 @@ internal static class TestPrograms
     public static string? Find(string program)
     {
         var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (RepositoryRoot() is { } root) directories.Insert(0, Path.Combine(root, ".tools", program));
+        if (RepositoryRoot.TryFind() is { } root) directories.Insert(0, Path.Combine(root, ".tools", program));
         return directories.Select(directory => Path.Combine(directory, program)).FirstOrDefault(File.Exists);
     }
 
@@ -39,20 +37,5 @@ internal static class TestPrograms
             ? null
             : string.Join("; ", missing.Select(p => $"{p} is not installed (neither on PATH nor in .tools/{p}/): " +
                 (HowToGet.TryGetValue(p, out var how) ? how : "put it on PATH")));
-    }
-
-    /// <summary>The folder holding Platform.sln above the test's output, or above the project recorded at build time.</summary>
-    private static string? RepositoryRoot()
-    {
-        var projectDirectory = typeof(TestPrograms).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "ProjectDirectory")?.Value;
-        foreach (var start in new[] { AppContext.BaseDirectory, projectDirectory }.OfType<string>())
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Platform.sln"))) return directory.FullName;
-            }
-        }
-        return null;
     }
 }
