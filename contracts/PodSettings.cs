@@ -26,6 +26,7 @@ public static class PodSettings
     public const string ModelDeviceId = "Model:DeviceId";
     public const string ModelIntraOpThreads = "Model:IntraOpThreads";
     public const string ModelAllowSpinning = "Model:AllowSpinning";
+    public const string ModelThreadLayoutSearch = "Model:ThreadLayoutSearch";
 
     public const string BatchingMaxBatchSize = "Batching:MaxBatchSize";
     public const string BatchingMaxQueueDelayMs = "Batching:MaxQueueDelayMs";

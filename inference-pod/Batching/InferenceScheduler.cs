@@ -129,11 +129,13 @@ public sealed class InferenceScheduler
     {
         try
         {
-            var sizes = _options.Warmup.ResolveBatchSizes(_maxBatchSize).Where(s => s <= _maxBatchSize).DefaultIfEmpty(1).Distinct();
-            foreach (var size in sizes)
+            var began = _time.GetTimestamp();
+            var covered = new List<int>();
+            foreach (var step in WarmupPlan.For(_options.Warmup, _maxBatchSize))
             {
-                var batch = SyntheticRequests.Batch(_metadata, size);
-                for (var i = 0; i < _options.Warmup.Iterations; i++)
+                if (step.WithinBudgetOnly && _time.GetElapsedTime(began) > WarmupPlan.Budget) continue;
+                var batch = SyntheticRequests.Batch(_metadata, step.BatchSize);
+                for (var i = 0; i < step.Runs; i++)
                 {
                     var start = _time.GetTimestamp();
                     foreach (var outputs in instance.Run(batch))
@@ -141,10 +143,13 @@ public sealed class InferenceScheduler
                         foreach (var output in outputs) output.Release();
                     }
                     // The first run of a size pays one-off costs (allocation, kernel choice); the service-time curve starts after it.
-                    if (i > 0 || _options.Warmup.Iterations == 1) _metrics.BatchServiceTime.Observe(size, _time.GetElapsedTime(start).TotalSeconds);
+                    if (i > 0 || step.Runs == 1) _metrics.BatchServiceTime.Observe(step.BatchSize, _time.GetElapsedTime(start).TotalSeconds);
                 }
-                _logger.LogInformation("Warm-up of instance {Instance} at batch size {BatchSize} done", instance.Index, size);
+                foreach (var request in batch) request.Dispose();
+                covered.Add(step.BatchSize);
             }
+            _logger.LogInformation("Warm-up of instance {Instance} ran batch sizes {BatchSizes} in {Seconds:F2} s",
+                instance.Index, string.Join(',', covered.Order()), _time.GetElapsedTime(began).TotalSeconds);
             if (Interlocked.Decrement(ref _loopsWarming) == 0) _warmedUp.TrySetResult();
             return true;
         }

@@ -21,7 +21,7 @@ public static class PodOptionsValidator
             errors.Add($"{PodSettings.ModelName} '{model.ResolvedName}' may contain only letters, digits, '.', '_' and '-'");
         if (!IsValidName(model.Version))
             errors.Add($"{PodSettings.ModelVersion} '{model.Version}' may contain only letters, digits, '.', '_' and '-'");
-        Range(errors, PodSettings.ModelInstances, model.Instances, 1, 64);
+        Range(errors, PodSettings.ModelInstances, model.Instances, 0, 64);
         if (model.ExecutionProvider is not (PodSettings.ExecutionProviders.Cpu or PodSettings.ExecutionProviders.Cuda))
             errors.Add($"{PodSettings.ModelExecutionProvider} must be '{PodSettings.ExecutionProviders.Cpu}' or '{PodSettings.ExecutionProviders.Cuda}' (got '{model.ExecutionProvider}')");
         Range(errors, PodSettings.ModelDeviceId, model.DeviceId, 0, 255);

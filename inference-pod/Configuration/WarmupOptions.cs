@@ -3,7 +3,7 @@ namespace Platform.InferencePod.Configuration;
 /// <summary>Warm-up before readiness (section "Warmup").</summary>
 public sealed class WarmupOptions
 {
-    /// <summary>Batch sizes to run, comma separated ("1,8"); empty means 1 and the maximum batch size.</summary>
+    /// <summary>Batch sizes to run, comma separated ("1,8"); empty means every size from 1 to the maximum batch size (see <c>WarmupPlan</c>).</summary>
     public string BatchSizes { get; set; } = "";
     /// <summary>Runs per batch size and model instance.</summary>
     public int Iterations { get; set; } = 3;
@@ -32,7 +32,7 @@ public sealed class WarmupOptions
 
     public int[] ResolveBatchSizes(int maxBatchSize)
     {
-        if (string.IsNullOrWhiteSpace(BatchSizes)) return maxBatchSize > 1 ? [1, maxBatchSize] : [1];
+        if (string.IsNullOrWhiteSpace(BatchSizes)) return Enumerable.Range(1, Math.Max(1, maxBatchSize)).ToArray();
         TryParseBatchSizes(BatchSizes, out var sizes);
         return sizes;
     }

@@ -52,13 +52,12 @@ public static class PodApp
         // The host's shutdown budget covers the drain, plus a little for the server to close connections.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.DrainTimeout + TimeSpan.FromSeconds(2));
 
-        var model = ModelLoader.Load(options.Model, options.Gpu);
+        var model = ModelLoader.Load(options.Model, options.Gpu, options.Batching.MaxBatchSize);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new PodMetricSet(registry, model.Metadata.Name, model.Metadata.Version);
         metrics.QueueCapacity.Set(options.Queue.Capacity);
-        var intraOpThreads = ThreadLayout.IntraOpThreads(options.Model, Environment.ProcessorCount);
         metrics.Instances.Set(model.Instances.Count);
-        metrics.IntraOpThreads.Set(intraOpThreads);
+        metrics.IntraOpThreads.Set(model.Layout.IntraOpThreads);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(model);
@@ -89,10 +88,11 @@ public static class PodApp
         app.MapInferenceJobs();
         app.MapPodGrpc();
         app.MapMetrics(PodMetrics.Path, registry);
+        app.Logger.LogInformation("{ThreadLayout}", ThreadLayoutReport.Describe(model.Layout, model.LayoutSource, model.Search, Environment.ProcessorCount));
         app.Logger.LogInformation("Serving model '{Model}' version {Version} from {Path}: inputs {Inputs}, batching {Batching} (max {MaxBatch}), {Instances} instance(s) x {IntraOpThreads} intra-op thread(s) on {Cpus} allowed CPU(s), provider {Provider}",
             model.Metadata.Name, model.Metadata.Version, options.Model.Path,
             string.Join(", ", model.Metadata.Inputs.Select(i => $"{i.Name} {i.DataType.ToProtocolName()} {RequestDecoder.Format(i.Shape)}")),
-            model.Metadata.SupportsBatching, scheduler.MaxBatchSize, model.Instances.Count, intraOpThreads, Environment.ProcessorCount, options.Model.ExecutionProvider);
+            model.Metadata.SupportsBatching, scheduler.MaxBatchSize, model.Instances.Count, model.Layout.IntraOpThreads, Environment.ProcessorCount, options.Model.ExecutionProvider);
         return app;
     }
 }

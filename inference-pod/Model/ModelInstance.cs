@@ -30,6 +30,7 @@ public sealed class ModelInstance : IBatchRunner, IDisposable
     }
 
     public int Index { get; }
+    public ModelMetadata Metadata => _metadata;
 
     /// <summary>Runs the batch; returns, per request, its slice of every model output.</summary>
     public OutputTensor[][] Run(IReadOnlyList<InferenceRequest> batch)

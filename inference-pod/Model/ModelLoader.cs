@@ -10,34 +10,57 @@ public static class ModelLoader
 {
     public const string CudaProvider = "CUDAExecutionProvider";
 
-    public static LoadedModel Load(ModelOptions options) => Load(options, new GpuOptions());
+    public static LoadedModel Load(ModelOptions options) => Load(options, new GpuOptions(), maxBatchSize: 1);
 
-    public static LoadedModel Load(ModelOptions options, GpuOptions gpu)
+    /// <param name="maxBatchSize">Rows of the runs a thread-layout search measures (<see cref="LayoutSearch"/>).</param>
+    public static LoadedModel Load(ModelOptions options, GpuOptions gpu, int maxBatchSize)
     {
-        var sessions = new List<InferenceSession>();
+        var (candidates, source) = ThreadLayouts.Candidates(options, Environment.ProcessorCount);
+        ModelMetadata? metadata = null;
+        ModelInstance[] Create(ThreadLayout layout)
+        {
+            var sessions = new List<InferenceSession>(layout.Instances);
+            try
+            {
+                for (var i = 0; i < layout.Instances; i++) sessions.Add(CreateSession(options, gpu, layout.IntraOpThreads));
+                metadata ??= ReadMetadata(sessions[0], options);
+                return sessions.Select((s, i) => new ModelInstance(s, metadata, i)).ToArray();
+            }
+            catch
+            {
+                foreach (var session in sessions) session.Dispose();
+                throw;
+            }
+        }
         try
         {
-            for (var i = 0; i < options.Instances; i++) sessions.Add(CreateSession(options, gpu));
-            var metadata = ReadMetadata(sessions[0], options);
-            var instances = sessions.Select((s, i) => new ModelInstance(s, metadata, i)).ToArray();
-            return new LoadedModel(metadata, instances);
+            if (source != ThreadLayoutSource.Measured)
+            {
+                var fixedInstances = Create(candidates[0]);
+                return new LoadedModel(metadata!, fixedInstances, candidates[0], source, search: null);
+            }
+            var (instances, outcome) = LayoutSearch.Run(candidates, Create, maxBatchSize);
+            return new LoadedModel(metadata!, instances, outcome.Chosen, source, outcome);
         }
-        catch (Exception e) when (e is OnnxRuntimeException or StartupException)
+        catch (Exception e) when (e is not (OnnxRuntimeException or StartupException) && metadata is not null)
         {
-            foreach (var session in sessions) session.Dispose();
-            if (e is StartupException) throw;
+            // The sessions loaded but a measuring run failed: the model cannot run its own declared shapes.
+            throw new StartupException($"{PodSettings.ModelPath} '{options.Path}': a run of the thread-layout search failed: {FirstLine(e.Message)}", e);
+        }
+        catch (OnnxRuntimeException e)
+        {
             var reason = options.ExecutionProvider == PodSettings.ExecutionProviders.Cuda && IsProviderLoadFailure(e) ? PodExitReasons.GpuRuntimeUnavailable : null;
             throw new StartupException($"{PodSettings.ModelPath} '{options.Path}' could not be loaded: {FirstLine(e.Message)}", e, reason);
         }
     }
 
-    private static InferenceSession CreateSession(ModelOptions options, GpuOptions gpu)
+    private static InferenceSession CreateSession(ModelOptions options, GpuOptions gpu, int intraOpThreads)
     {
         using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = ThreadLayout.IntraOpThreads(options, Environment.ProcessorCount),
+            IntraOpNumThreads = intraOpThreads,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         if (options.ExecutionProvider == PodSettings.ExecutionProviders.Cuda)
@@ -84,11 +107,15 @@ public static class ModelLoader
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }
 
-/// <summary>The loaded model: its metadata and one instance per configured session.</summary>
-public sealed class LoadedModel(ModelMetadata metadata, ModelInstance[] instances) : IDisposable
+/// <summary>The loaded model: its metadata, one instance per session, and how the CPUs were split among them.</summary>
+public sealed class LoadedModel(ModelMetadata metadata, ModelInstance[] instances, ThreadLayout layout, ThreadLayoutSource layoutSource, LayoutSearch.Outcome? search) : IDisposable
 {
     public ModelMetadata Metadata { get; } = metadata;
     public IReadOnlyList<ModelInstance> Instances { get; } = instances;
+    public ThreadLayout Layout { get; } = layout;
+    public ThreadLayoutSource LayoutSource { get; } = layoutSource;
+    /// <summary>What the start-up search measured; null when the layout was not measured.</summary>
+    public LayoutSearch.Outcome? Search { get; } = search;
 
     public void Dispose()
     {

@@ -26,7 +26,10 @@ public sealed partial class PodProcess : IAsyncDisposable
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static PodProcess Start(params string[] args)
+    public static PodProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Variables set for the pod's process (e.g. DOTNET_PROCESSOR_COUNT, the CPUs .NET reports it may use).</param>
+    public static PodProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -36,6 +39,7 @@ public sealed partial class PodProcess : IAsyncDisposable
         info.ArgumentList.Add("--Server:GrpcPort=0");
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var pod = new PodProcess(process, port);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (pod._stdout) pod._stdout.AppendLine(e.Data); };

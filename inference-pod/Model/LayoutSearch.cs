@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Platform.InferencePod.Inference;
+
+namespace Platform.InferencePod.Model;
+
+/// <summary>
+/// Measures the candidate thread layouts on this machine and keeps the sessions of the fastest
+/// (<see cref="ThreadLayouts.Pick"/> decides). Each candidate's sessions run the same synthetic
+/// batch side by side, as the batch loops do under load; only the best layout so far and the one
+/// being measured hold sessions, so memory peaks at two layouts' worth.
+/// </summary>
+public static class LayoutSearch
+{
+    /// <summary>Samples per candidate; the best one counts (<see cref="LayoutThroughput.Best"/>).</summary>
+    public const int Samples = 3;
+    /// <summary>Length of one sample: every instance runs until it has passed (at least one run each).</summary>
+    public static readonly TimeSpan SampleWindow = TimeSpan.FromMilliseconds(150);
+    /// <summary>Runs per instance that end a sample early: a tiny model has a precise sample long before the window, and every pod start waits for the search.</summary>
+    public const int MaxRunsPerSample = 200;
+    /// <summary>Candidates after the first are not measured once the search has taken this long: it delays readiness.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
+
+    /// <summary>What the search measured and how long it took.</summary>
+    public sealed record Outcome(ThreadLayout Chosen, IReadOnlyList<LayoutThroughput> Measured, int BatchSize, TimeSpan Elapsed);
+
+    /// <param name="create">Creates a layout's instances (its sessions, each with the layout's intra-op threads).</param>
+    /// <param name="maxBatchSize">Rows per measured run for a model with a batch axis: the batch the loops run when saturated, where throughput is the pod's capacity.</param>
+    public static (ModelInstance[] Instances, Outcome Outcome) Run(IReadOnlyList<ThreadLayout> candidates, Func<ThreadLayout, ModelInstance[]> create, int maxBatchSize)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var measured = new List<LayoutThroughput>();
+        ModelInstance[]? best = null;
+        ThreadLayout bestLayout = default;
+        var batchSize = 1;
+        try
+        {
+            foreach (var layout in candidates)
+            {
+                if (measured.Count > 0 && Stopwatch.GetElapsedTime(started) > Budget) break;
+                var instances = create(layout);
+                try
+                {
+                    batchSize = instances[0].Metadata.SupportsBatching ? Math.Max(1, maxBatchSize) : 1;
+                    measured.Add(new LayoutThroughput(layout, Measure(instances, batchSize)));
+                }
+                catch
+                {
+                    Dispose(instances);
+                    throw;
+                }
+                var chosen = ThreadLayouts.Pick(measured);
+                var (keep, drop) = chosen == layout ? (instances, best) : (best, instances);
+                if (drop is not null) Dispose(drop);
+                best = keep;
+                bestLayout = chosen;
+            }
+        }
+        catch
+        {
+            if (best is not null) Dispose(best);
+            throw;
+        }
+        return (best!, new Outcome(bestLayout, measured, batchSize, Stopwatch.GetElapsedTime(started)));
+    }
+
+    /// <summary>Throughput samples in rows per second of all instances running the batch at once, each on its own thread as a batch loop is.</summary>
+    private static double[] Measure(ModelInstance[] instances, int batchSize)
+    {
+        var batch = SyntheticRequests.Batch(instances[0].Metadata, batchSize);
+        try
+        {
+            var rowsPerRun = batch.Sum(r => r.Rows);
+            // The first run of each session pays one-off costs (memory planning, allocation): not measured.
+            RunAll(instances, batch, TimeSpan.Zero);
+            var samples = new double[Samples];
+            for (var s = 0; s < Samples; s++)
+            {
+                samples[s] = RunAll(instances, batch, SampleWindow).Sum(r => r.Runs * rowsPerRun / r.Elapsed.TotalSeconds);
+            }
+            return samples;
+        }
+        finally
+        {
+            foreach (var request in batch) request.Dispose();
+        }
+    }
+
+    private static (int Runs, TimeSpan Elapsed)[] RunAll(ModelInstance[] instances, List<InferenceRequest> batch, TimeSpan window)
+    {
+        var results = new (int Runs, TimeSpan Elapsed)[instances.Length];
+        var failures = new Exception?[instances.Length];
+        using var start = new Barrier(instances.Length);
+        var threads = instances.Select((instance, i) => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                var began = Stopwatch.GetTimestamp();
+                var runs = 0;
+                do
+                {
+                    foreach (var outputs in instance.Run(batch))
+                    {
+                        foreach (var output in outputs) output.Release();
+                    }
+                    runs++;
+                }
+                while (Stopwatch.GetElapsedTime(began) < window && runs < MaxRunsPerSample);
+                results[i] = (runs, Stopwatch.GetElapsedTime(began));
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        }) { IsBackground = true, Name = $"layout-search-{i}" }).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+        var failure = failures.FirstOrDefault(f => f is not null);
+        return failure is null ? results : throw failure;
+    }
+
+    private static void Dispose(IEnumerable<ModelInstance> instances)
+    {
+        foreach (var instance in instances) instance.Dispose();
+    }
+}
