@@ -27,9 +27,10 @@ try
             throw new UsageException($"{model} is not in {options.ModelsDirectory} (give --models DIR)");
     }
     var output = Console.Out;
-    output.WriteLine($"featurebench {args[0]}: {Environment.ProcessorCount} cores, ONNX Runtime intra-op threads {options.Threads}, " +
-        $"{options.Rounds} rounds x ({options.LatencyTime.TotalSeconds:0.###} s at c=1 + {options.ThroughputTime.TotalSeconds:0.###} s at c={options.Concurrency}) per variant, " +
-        $"warm-up {options.Warmup.TotalSeconds:0.###} s; started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    var setup = args[0] == "first-request"
+        ? $"{options.Rounds} rounds"
+        : $"ONNX Runtime intra-op threads {options.Threads}, {options.Rounds} rounds x ({options.LatencyTime.TotalSeconds:0.###} s at c=1 + {options.ThroughputTime.TotalSeconds:0.###} s at c={options.Concurrency}) per variant, warm-up {options.Warmup.TotalSeconds:0.###} s";
+    output.WriteLine($"featurebench {args[0]}: {Environment.ProcessorCount} cores, {setup}; started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {File.ReadAllText("/proc/loadavg").Trim()}");
     var clock = Stopwatch.StartNew();
     switch (args[0])
     {
@@ -42,13 +43,16 @@ try
         case "cache":
             await CacheBench.RunAsync(options, output, cancel.Token);
             break;
+        case "first-request":
+            await FirstRequestBench.RunAsync(options, output, cancel.Token);
+            break;
         case "all":
             await ClassifyBench.RunAsync(options, output, cancel.Token);
             await ProtocolBench.RunAsync(options, output, cancel.Token);
             await CacheBench.RunAsync(options, output, cancel.Token);
             break;
         default:
-            throw new UsageException($"unknown command '{args[0]}' (commands: classify, protocols, cache, all, help)");
+            throw new UsageException($"unknown command '{args[0]}' (commands: classify, protocols, cache, first-request, all, help)");
     }
     output.WriteLine();
     output.WriteLine($"Finished in {clock.Elapsed.TotalSeconds:0} s; load average {File.ReadAllText("/proc/loadavg").Trim()}.");

@@ -50,6 +50,7 @@ public sealed class PodLifecycleService(
             await WhenStartedAsync();
             await HttpWarmup.RunAsync(server, warmup, scheduler.Metadata.Name, bodies, logger, _stopping.Token);
             await GrpcWarmup.RunAsync(grpcEndpoints, warmup, scheduler.Metadata, logger, _stopping.Token);
+            await MetricsWarmup.RunAsync(scheduler.Metadata.Name, _stopping.Token);
             if (_stopping.IsCancellationRequested) return;
             state.MarkWarmedUp();
             logger.LogInformation("Model '{Model}' warmed up in {Seconds:F2} s; ready", scheduler.Metadata.Name, time.GetElapsedTime(started).TotalSeconds);

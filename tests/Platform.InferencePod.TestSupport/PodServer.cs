@@ -43,7 +43,9 @@ public sealed class PodServer : IAsyncDisposable
     public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true,
         BatchValve? valve = null, LogCapture? logs = null, int connections = 512)
     {
-        var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0" };
+        // One session on every CPU unless a test asks for the layout search: a measured layout differs
+        // from run to run, and tests of batching count on one batch loop. ThreadLayoutTests run the search.
+        var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0", "--Model:ThreadLayoutSearch=false" };
         if (valve is not null) args.AddRange(BatchValve.Settings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) args.Add($"--{key}={value}");
         var app = PodApp.Build(args.ToArray(), builder =>

@@ -32,7 +32,10 @@ internal sealed record BenchOptions
                       tensor extension and REST JSON, against a raw InferenceSession.Run; on mlp and mobilenet_v2
           cache       one request repeated with the response cache on: hit, miss (Cache-Control: no-cache)
                       and raw Run; in-process cache, then Redis when redis-server is installed
-          all         the three, one after the other
+          first-request  the first request after ready against the steady p50, per protocol (REST JSON,
+                      REST binary, gRPC): a fresh pod process on mobilenet_v2 with its default settings
+                      per round and protocol; uses --rounds only
+          all         classify, protocols and cache, one after the other
           help        this text
 
         options (defaults in brackets):
