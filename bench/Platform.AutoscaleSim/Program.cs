@@ -30,10 +30,10 @@ try
     [
         new Curve("cpu", new PodSpec("mobilenet_v2",
             BatchLatencyProfile.Load(Path.Combine(profilesDir, "cpu-2core-ort-mobilenet_v2.jsonl"), "mobilenet_v2", "float32"),
-            MaxBatch: 8, QueueCapacity: 64, StartSeconds: 10, WarmupSeconds: 5), SloSeconds: 0.100),
+            MaxBatch: 8, QueueCapacity: 64, StartSeconds: 10, WarmupSeconds: 5, DeadlineSeconds: 0.100), SloSeconds: 0.100),
         new Curve("gpu", new PodSpec("resnet18",
             BatchLatencyProfile.Load(Path.Combine(profilesDir, "h100-torch-eager.jsonl"), "resnet18", "float32"),
-            MaxBatch: 32, QueueCapacity: 512, StartSeconds: 30, WarmupSeconds: 15), SloSeconds: 0.025),
+            MaxBatch: 32, QueueCapacity: 512, StartSeconds: 30, WarmupSeconds: 15, DeadlineSeconds: 0.025), SloSeconds: 0.025),
     ];
 }
 catch (Exception e) when (e is IOException or InvalidDataException or KeyNotFoundException or InvalidOperationException)
