@@ -57,10 +57,16 @@ public static class CapacityRule
 
         var perPod = PodCapacityModel.RateAtSlo(curve, shape, target / ratio);
         var lead = settings.ScaleUpLeadTime;
-        var forecast = (history.Forecast?.Observe(now, rate) ?? ArrivalForecast.Start(now, rate));
+        // Just after a scale-down the windows miss the removed pods' share of the traffic, so
+        // the measured rate reads low for a known reason: the forecast neither learns from it
+        // nor scores itself against it (that would raise the margin for nothing).
+        var scaledDown = history.Events.Any(e => e.Change < 0 && e.At > now - TimeSpan.FromSeconds(stable.Seconds));
+        var forecast = scaledDown && history.Forecast is { } kept
+            ? kept
+            : history.Forecast?.Observe(now, rate) ?? ArrivalForecast.Start(now, rate);
         var ahead = Math.Max(rate, forecast.Ahead(lead));
         var margin = Math.Clamp(forecast.RelativeError is { } e ? MarginZ * e : InitialMargin, MinMargin, MaxMargin);
-        history = history with { Forecast = forecast.Remember(lead), CapacityRatio = ratio };
+        history = history with { Forecast = forecast == history.Forecast ? forecast : forecast.Remember(lead), CapacityRatio = ratio };
         if (!(perPod > 0))
         {
             return (null, history);
