@@ -37,12 +37,12 @@ public sealed class AutoscalingSpec
     [JsonPropertyName("targetQueueDepth")]
     [Default(8)]
     [Range(1, 100000)]
-    [Description("Queued requests per replica the builtin autoscaler aims for.")]
+    [Description("Requests in flight per replica the builtin autoscaler aims for; with targetP95LatencyMs set, a guard while pods refuse requests.")]
     public int TargetQueueDepth { get; set; } = 8;
 
     [JsonPropertyName("targetP95LatencyMs")]
     [Range(1, 3600000)]
-    [Description("95th percentile request latency (ms) the builtin autoscaler aims to stay under. Optional.")]
+    [Description("95th percentile request latency (ms) the builtin autoscaler aims to stay under. Optional; when set, replicas are sized from the forecast arrival rate over each pod's capacity at this p95 (from the service times the pods export), with queue depth and p95 as guards.")]
     public int? TargetP95LatencyMs { get; set; }
 
     [JsonPropertyName("tolerance")]
