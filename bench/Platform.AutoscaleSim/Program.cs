@@ -13,13 +13,14 @@ using Platform.AutoscaleSim.Workload;
 //       [--seed N] [--seeds COUNT (5): seeds N..N+COUNT-1, mean and worst] [--balancing least-queue|round-robin] [--traces step,ramp,spike,diurnal] [--no-plots]
 //       [--sweep]                      one pod's in-flight, p95 and refusals against load, then exit
 //       [--log CURVE/TRACE/POLICY]     every decision of that platform policy run, in words, on stderr
+//       [--policies PREFIX,...]        only the policies whose names start with one of these (e.g. platform,oracle,reactive)
 var options = ParseOptions(args);
 if (options is null)
 {
     return 2;
 }
 
-var (outDir, profilesDir, seed, seedCount, balancing, traceNames, plots, sweep, log) = options.Value;
+var (outDir, profilesDir, seed, seedCount, balancing, traceNames, plots, sweep, log, policies) = options.Value;
 Directory.CreateDirectory(outDir);
 var stopwatch = Stopwatch.StartNew();
 
@@ -30,10 +31,10 @@ try
     [
         new Curve("cpu", new PodSpec("mobilenet_v2",
             BatchLatencyProfile.Load(Path.Combine(profilesDir, "cpu-2core-ort-mobilenet_v2.jsonl"), "mobilenet_v2", "float32"),
-            MaxBatch: 8, QueueCapacity: 64, StartSeconds: 10, WarmupSeconds: 5), SloSeconds: 0.100),
+            MaxBatch: 8, QueueCapacity: 64, StartSeconds: 10, WarmupSeconds: 5, DeadlineSeconds: 0.100), SloSeconds: 0.100),
         new Curve("gpu", new PodSpec("resnet18",
             BatchLatencyProfile.Load(Path.Combine(profilesDir, "h100-torch-eager.jsonl"), "resnet18", "float32"),
-            MaxBatch: 32, QueueCapacity: 512, StartSeconds: 30, WarmupSeconds: 15), SloSeconds: 0.025),
+            MaxBatch: 32, QueueCapacity: 512, StartSeconds: 30, WarmupSeconds: 15, DeadlineSeconds: 0.025), SloSeconds: 0.025),
     ];
 }
 catch (Exception e) when (e is IOException or InvalidDataException or KeyNotFoundException or InvalidOperationException)
@@ -59,6 +60,7 @@ var seeds = Enumerable.Range(seed, seedCount).ToList();
 var jobs = (from experiment in experiments
             from trace in traces
             from factory in experiment.Autoscalers(trace)
+            where policies is null || policies.Any(p => factory(seed).Name.StartsWith(p, StringComparison.Ordinal))
             from runSeed in seeds
             select (experiment, trace, factory, runSeed)).ToList();
 var seeded = new (int Seed, RunResult Run)[jobs.Count];
@@ -108,7 +110,7 @@ File.WriteAllText(Path.Combine(outDir, "results.md"), report.ToString());
 Console.Write(report);
 return 0;
 
-static (string Out, string Profiles, int Seed, int Seeds, LoadBalancing Balancing, HashSet<string>? Traces, bool Plots, bool Sweep, string? Log)? ParseOptions(string[] args)
+static (string Out, string Profiles, int Seed, int Seeds, LoadBalancing Balancing, HashSet<string>? Traces, bool Plots, bool Sweep, string? Log, string[]? Policies)? ParseOptions(string[] args)
 {
     var root = FindRepositoryRoot();
     string outDir = Path.Combine(root, "bench", "autoscaling"), profiles = Path.Combine(root, "bench", "profiles");
@@ -119,6 +121,7 @@ static (string Out, string Profiles, int Seed, int Seeds, LoadBalancing Balancin
     var plots = true;
     var sweep = false;
     string? log = null;
+    string[]? policies = null;
     for (var i = 0; i < args.Length; i++)
     {
         string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -153,6 +156,7 @@ static (string Out, string Profiles, int Seed, int Seeds, LoadBalancing Balancin
                 case "--no-plots": plots = false; break;
                 case "--sweep": sweep = true; break;
                 case "--log": log = Value(); break;
+                case "--policies": policies = Value().Split(','); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -163,7 +167,7 @@ static (string Out, string Profiles, int Seed, int Seeds, LoadBalancing Balancin
         }
     }
 
-    return (outDir, profiles, seed, seedCount, balancing, traces, plots, sweep, log);
+    return (outDir, profiles, seed, seedCount, balancing, traces, plots, sweep, log, policies);
 }
 
 static string FindRepositoryRoot()

@@ -11,7 +11,8 @@ public enum PodPhase
 }
 
 /// <summary>
-/// One simulated inference pod: a bounded FIFO admission queue, a batcher that takes up to
+/// One simulated inference pod: a bounded FIFO admission queue that also refuses a request
+/// whose backlog would outlast its deadline (as the real pod's admission does), a batcher that takes up to
 /// the maximum batch of what is queued whenever the model is idle, and the counters and
 /// gauges the real pod exports. Requests arriving in the same simulation tick are kept as
 /// one queue entry with a count.
@@ -30,6 +31,18 @@ public sealed class SimPod
     private double _integralAt;
     private double _activeSeconds;
     private readonly SortedDictionary<int, (double Mean, long Runs)> _serviceCurve = [];
+
+    /// <summary>
+    /// The real scheduler's backlog estimate: seconds per row, a moving average (weight 0.2) of
+    /// live batches' time over rows, starting at 1 ms; warm-up runs do not move it.
+    /// </summary>
+    private double _secondsPerRow = 0.001;
+
+    /// <summary>
+    /// inference-pod's <c>AdmissionPolicy.Headroom</c>: backlog + own compute ≤ 0.8 × the time to
+    /// the deadline. Copied, not referenced: the simulator does not load the pod's assembly.
+    /// </summary>
+    private const double DeadlineHeadroom = 0.8;
 
     /// <param name="startFactor">
     /// This pod's start time over the spec's (1 = the spec's): scheduling, image pulls and
@@ -97,10 +110,15 @@ public sealed class SimPod
     /// <summary>Time integral of the in-flight count up to <paramref name="now"/> (request-seconds).</summary>
     public double InFlightIntegralAt(double now) => _inFlightIntegral + (InFlight * Math.Max(0, now - _integralAt));
 
-    /// <summary>Admits what fits in the queue at <paramref name="now"/>; returns how many were refused.</summary>
+    /// <summary>
+    /// Admits what fits in the queue at <paramref name="now"/>; returns how many were refused.
+    /// A request is refused when the queue is full or when the queued rows plus its own, at the
+    /// measured seconds per row, exceed <see cref="DeadlineHeadroom"/> of its deadline.
+    /// </summary>
     public int Admit(double now, int count)
     {
-        var accepted = Math.Min(count, _spec.QueueCapacity - Queued);
+        var fitsDeadline = (int)Math.Floor(DeadlineHeadroom * _spec.DeadlineSeconds / _secondsPerRow);
+        var accepted = Math.Min(count, Math.Min(_spec.QueueCapacity, fitsDeadline) - Queued);
         if (accepted > 0)
         {
             Accumulate(now);
@@ -170,6 +188,7 @@ public sealed class SimPod
         _busySeconds += now - _batchStart;
         _activeSeconds += (now - _batchStart) * InBatch / _spec.MaxBatch;
         RecordRun(InBatch, now - _batchStart);
+        _secondsPerRow += 0.2 * (((now - _batchStart) / InBatch) - _secondsPerRow);
         _batch.Clear();
         InBatch = 0;
         _busyUntil = double.NaN;

@@ -37,12 +37,12 @@ public sealed class AutoscalingSpec
     [JsonPropertyName("targetQueueDepth")]
     [Default(8)]
     [Range(1, 100000)]
-    [Description("Queued requests per replica the builtin autoscaler aims for.")]
+    [Description("Requests in flight per replica the builtin autoscaler aims for; with targetP95LatencyMs set, a guard while pods refuse requests.")]
     public int TargetQueueDepth { get; set; } = 8;
 
     [JsonPropertyName("targetP95LatencyMs")]
     [Range(1, 3600000)]
-    [Description("95th percentile request latency (ms) the builtin autoscaler aims to stay under. Optional.")]
+    [Description("95th percentile request latency (ms) the builtin autoscaler aims to stay under. Optional; when set, replicas are sized from the forecast arrival rate over each pod's capacity at this p95 (from the service times the pods export), with queue depth and p95 as guards.")]
     public int? TargetP95LatencyMs { get; set; }
 
     [JsonPropertyName("tolerance")]
@@ -62,10 +62,10 @@ public sealed class AutoscalingSpec
     public ScaleDownRules ScaleDown { get; set; } = new();
 
     [JsonPropertyName("metricsIntervalSeconds")]
-    [Default(15)]
+    [Default(5)]
     [Range(1, 300)]
-    [Description("Seconds between scrapes of the replicas' metrics.")]
-    public int MetricsIntervalSeconds { get; set; } = 15;
+    [Description("Seconds between scrapes of the replicas' metrics. A step in load is seen at the next scrape, so this bounds how late the builtin autoscaler reacts (Knative's KPA scrapes every 2 s).")]
+    public int MetricsIntervalSeconds { get; set; } = 5;
 }
 
 /// <summary>Who decides the replica count.</summary>
@@ -107,8 +107,8 @@ public sealed class ScaleUpRules : ScalingRules
 public sealed class ScaleDownRules : ScalingRules
 {
     [JsonPropertyName("stabilizationWindowSeconds")]
-    [Default(60)]
+    [Default(30)]
     [Range(0, 3600)]
     [Description("Scale down only to the highest recommendation of this many past seconds. The builtin autoscaler sizes from the arrival rate, which falls in proportion to load, so a short window suffices (the HPA's default is 300).")]
-    public override int StabilizationWindowSeconds { get; set; } = 60;
+    public override int StabilizationWindowSeconds { get; set; } = 30;
 }

@@ -31,6 +31,17 @@ public sealed record ArrivalForecast(double Level, double Trend, DateTimeOffset 
     /// </summary>
     private const double MaxRelativeError = 0.5;
 
+    /// <summary>
+    /// An observation this far (relative) from what the level and trend predicted for it is a
+    /// level shift (a step), not noise or a ramp: at a 15 s scrape a ×5 ramp over five minutes
+    /// moves the rate at most 20% between observations, a step moves it 100% or more. Holt's
+    /// update would read a step as a steep trend and project it further (overshooting by up
+    /// to <see cref="MaxTrendGrowth"/>); instead the level jumps to the rate, the trend is
+    /// dropped, and the forecasts made before the shift are not scored: no forecast could
+    /// see it, it is for the reactive guards, and scoring it would hold the margin high after.
+    /// </summary>
+    public const double LevelShift = 0.3;
+
     public static ArrivalForecast Start(DateTimeOffset at, double rate) => new(rate, 0, at, 0, 0, []);
 
     /// <summary>Takes in the rate observed at <paramref name="at"/>; an observation not after the last restarts the forecast.</summary>
@@ -38,6 +49,12 @@ public sealed record ArrivalForecast(double Level, double Trend, DateTimeOffset 
     {
         var dt = (at - At).TotalSeconds;
         if (!(dt > 0)) return Start(at, rate);
+        var expected = Level + (Trend * dt);
+        if (Math.Abs(rate - expected) > LevelShift * Math.Max(expected, 1))
+        {
+            return new ArrivalForecast(rate, 0, at, SquaredError, Checked, []);
+        }
+
         var level = (LevelWeight * rate) + ((1 - LevelWeight) * (Level + (Trend * dt)));
         var trend = (TrendWeight * ((level - Level) / dt)) + ((1 - TrendWeight) * Trend);
         var squared = SquaredError;

@@ -19,7 +19,13 @@ public readonly record struct CapacityView(double Exact, double Rate, double For
 /// </summary>
 public static class CapacityRule
 {
-    public const double MinMargin = 0.05;
+    /// <summary>
+    /// The margin's floor: about the Poisson noise of the arrival rate measured over one 5 s
+    /// scrape at a few hundred requests per second (1.65/√1500 ≈ 4%, halved by the two windows
+    /// the forecast smooths over). The capacity model's own conservatism (no pooling across
+    /// pods, no shedding) covers the rest.
+    /// </summary>
+    public const double MinMargin = 0.02;
     public const double MaxMargin = 0.3;
 
     /// <summary>The margin before the forecast has been scored.</summary>
@@ -57,10 +63,16 @@ public static class CapacityRule
 
         var perPod = PodCapacityModel.RateAtSlo(curve, shape, target / ratio);
         var lead = settings.ScaleUpLeadTime;
-        var forecast = (history.Forecast?.Observe(now, rate) ?? ArrivalForecast.Start(now, rate));
+        // Just after a scale-down the windows miss the removed pods' share of the traffic, so
+        // the measured rate reads low for a known reason: the forecast neither learns from it
+        // nor scores itself against it (that would raise the margin for nothing).
+        var scaledDown = history.Events.Any(e => e.Change < 0 && e.At > now - TimeSpan.FromSeconds(stable.Seconds));
+        var forecast = scaledDown && history.Forecast is { } kept
+            ? kept
+            : history.Forecast?.Observe(now, rate) ?? ArrivalForecast.Start(now, rate);
         var ahead = Math.Max(rate, forecast.Ahead(lead));
         var margin = Math.Clamp(forecast.RelativeError is { } e ? MarginZ * e : InitialMargin, MinMargin, MaxMargin);
-        history = history with { Forecast = forecast.Remember(lead), CapacityRatio = ratio };
+        history = history with { Forecast = forecast == history.Forecast ? forecast : forecast.Remember(lead), CapacityRatio = ratio };
         if (!(perPod > 0))
         {
             return (null, history);

@@ -38,12 +38,49 @@ public sealed class ArrivalForecastTests
     {
         var lead = TimeSpan.FromSeconds(30);
         var f = ArrivalForecast.Start(T0, 100).Remember(lead);
-        f = f.Observe(T0.AddSeconds(30), 150).Remember(lead);
-        Assert.Equal(0.5, f.RelativeError!.Value, 6);
+        f = f.Observe(T0.AddSeconds(30), 125).Remember(lead);
+        Assert.Equal(0.25, f.RelativeError!.Value, 6);
 
-        var g = ArrivalForecast.Start(T0, 100).Remember(lead).Observe(T0.AddSeconds(30), 50);
+        var g = ArrivalForecast.Start(T0, 100).Remember(lead).Observe(T0.AddSeconds(30), 75);
         Assert.Equal(0, g.RelativeError!.Value, 9);
         Assert.Null(ArrivalForecast.Start(T0, 100).RelativeError);
+    }
+
+    [Theory]
+    [InlineData(100, 500)] // a step up
+    [InlineData(500, 100)] // a step down
+    [InlineData(100, 131)] // just past the shift threshold
+    public void A_step_moves_the_level_to_the_rate_drops_the_trend_and_is_not_scored(double before, double after)
+    {
+        var lead = TimeSpan.FromSeconds(30);
+        var f = ArrivalForecast.Start(T0, before).Remember(lead);
+        for (var t = 15; t <= 120; t += 15) f = f.Observe(T0.AddSeconds(t), before).Remember(lead);
+        var error = f.RelativeError;
+
+        var shifted = f.Observe(T0.AddSeconds(135), after);
+
+        Assert.Equal((after, 0.0), (shifted.Level, shifted.Trend));
+        Assert.Equal(after, shifted.Ahead(lead), 9);
+        Assert.Empty(shifted.Pending);
+        Assert.Equal(error, shifted.RelativeError);
+    }
+
+    [Theory]
+    [InlineData(100, 129)] // inside the threshold: Holt's update, scored
+    [InlineData(100, 71)]
+    public void A_change_inside_the_shift_threshold_is_smoothed(double before, double after)
+    {
+        var f = ArrivalForecast.Start(T0, before).Observe(T0.AddSeconds(15), after);
+        Assert.Equal(before + (ArrivalForecast.LevelWeight * (after - before)), f.Level, 9);
+    }
+
+    [Fact]
+    public void A_ramp_of_a_fifth_per_observation_keeps_its_trend()
+    {
+        // The fastest ramp of the simulated traces at a 15 s scrape: ×5 over 300 s from the base.
+        var f = ArrivalForecast.Start(T0, 100);
+        for (var t = 15; t <= 120; t += 15) f = f.Observe(T0.AddSeconds(t), 100 + (t * 400.0 / 300));
+        Assert.True(f.Trend > 0.5, $"trend {f.Trend}");
     }
 
     [Fact]

@@ -81,6 +81,26 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
+    public void Just_after_a_scale_down_the_low_measured_rate_neither_moves_nor_scores_the_forecast()
+    {
+        var history = ScalingHistory.Empty;
+        for (var t = 0; t <= 60; t += 15)
+        {
+            history = Decide(t, 4, WithCurve(Load(4, 4, rate: 1000)), history, Rated).History;
+        }
+
+        var before = history.Forecast!;
+        var removed = history with { Events = history.Events.Add(new ScaleEvent(T0.AddSeconds(70), -1)) };
+        // The removed pod's share is missing from the windows: 800/s measured for 1000/s offered.
+        var after = Decide(75, 3, WithCurve(Load(3, 3, rate: 800)), removed, Rated);
+
+        Assert.Same(before, after.History.Forecast);
+        Assert.Contains("1000/s forecast", after.Message, StringComparison.Ordinal);
+        var later = Decide(75, 3, WithCurve(Load(3, 3, rate: 800)), history, Rated);
+        Assert.NotSame(before, later.History.Forecast);
+    }
+
+    [Fact]
     public void Observed_p95_above_the_models_lowers_the_capacity_it_sizes_with()
     {
         var history = ScalingHistory.Empty;

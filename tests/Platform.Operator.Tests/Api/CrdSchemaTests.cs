@@ -56,9 +56,9 @@ public sealed class CrdSchemaTests
     [InlineData("spec.serving.drainTimeoutSeconds", 30, 0, 3600)]
     [InlineData("spec.serving.priorityLevels", 2, 1, 16)]
     [InlineData("spec.resources.gpu", 0, 0, 16)]
-    [InlineData("spec.autoscaling.metricsIntervalSeconds", 15, 1, 300)]
+    [InlineData("spec.autoscaling.metricsIntervalSeconds", 5, 1, 300)]
     [InlineData("spec.autoscaling.scaleUp.stabilizationWindowSeconds", 0, 0, 3600)]
-    [InlineData("spec.autoscaling.scaleDown.stabilizationWindowSeconds", 60, 0, 3600)]
+    [InlineData("spec.autoscaling.scaleDown.stabilizationWindowSeconds", 30, 0, 3600)]
     public void Integer_fields_carry_their_default_and_bounds(string path, int defaultValue, int minimum, int maximum)
     {
         var schema = CrdSchema.At(path);
