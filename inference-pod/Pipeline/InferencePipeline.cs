@@ -138,10 +138,13 @@ public sealed class InferencePipeline
     private void RefuseEarly(TimeSpan maxWait)
     {
         if (_scheduler.QueuedRequests >= _scheduler.Capacity) throw Refusals.QueueFull(_scheduler.Capacity);
-        var backlog = _scheduler.EstimateBacklog();
-        if (backlog > TimeSpan.Zero && !AdmissionPolicy.CanMeetDeadline(backlog, _scheduler.EstimateCompute(1), maxWait))
-            throw Refusals.BacklogTooLong(backlog);
+        // Before the body is read the request's rows are unknown: judge it as one row with the longest wait.
+        if (_scheduler.QueuedRequests > 0 && Admission(1, maxWait) == AdmissionVerdict.BacklogTooLong)
+            throw Refusals.BacklogTooLong(_scheduler.EstimateBacklog());
     }
+
+    private AdmissionVerdict Admission(int rows, TimeSpan remaining) =>
+        AdmissionPolicy.Decide(_scheduler.EstimateCompletion(rows), _scheduler.EstimateCompute(rows), remaining);
 
     /// <summary>The nearest of: the call's longest wait, the request's own timeout, the transport's deadline.</summary>
     private long Deadline(InferenceRequest request, CallContext call, long from, TimeSpan maxWait)
@@ -230,10 +233,13 @@ public sealed class InferencePipeline
             // A client that waits is refused at once when the backlog would outlast its deadline
             // (429: retrying later helps), or when its own compute alone would (504: it does not).
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-            var own = _scheduler.EstimateCompute(request.Rows);
-            if (!AdmissionPolicy.CanMeetDeadline(TimeSpan.Zero, own, remaining)) throw Refusals.ComputeExceedsDeadline(own, remaining);
-            var backlog = _scheduler.EstimateBacklog();
-            if (!AdmissionPolicy.CanMeetDeadline(backlog, own, remaining)) throw Refusals.BacklogTooLong(backlog);
+            switch (Admission(request.Rows, remaining))
+            {
+                case AdmissionVerdict.ComputeExceedsDeadline:
+                    throw Refusals.ComputeExceedsDeadline(_scheduler.EstimateCompute(request.Rows), remaining);
+                case AdmissionVerdict.BacklogTooLong:
+                    throw Refusals.BacklogTooLong(_scheduler.EstimateBacklog());
+            }
         }
         while (true)
         {
