@@ -59,6 +59,13 @@ public sealed class InferencePipeline
     /// <summary>The pod's own warm-up calls answered with outputs (kept out of every serving metric).</summary>
     public int WarmupCallsAnswered => Volatile.Read(ref _warmupCallsAnswered);
 
+    /// <summary>503 while the pod drains, or (except for its own warm-up) before it is warmed up: what every route checks first.</summary>
+    public void EnsureAccepting(string model, bool warmup = false)
+    {
+        if (_state.Draining) throw Refusals.Draining;
+        if (!_state.WarmedUp && !warmup) throw Refusals.NotReady(model);
+    }
+
     /// <summary>
     /// Runs one call. <paramref name="decode"/> fills <paramref name="request"/> after the checks
     /// that need no body. Returns the outputs (pooled, one per model output; the caller releases
@@ -70,8 +77,7 @@ public sealed class InferencePipeline
         try
         {
             ModelRoutes.EnsureServed(_scheduler.Metadata, call.Model, call.Version);
-            if (_state.Draining) throw Refusals.Draining;
-            if (!_state.WarmedUp && !call.Warmup) throw Refusals.NotReady(call.Model);
+            EnsureAccepting(call.Model, call.Warmup);
             if (!call.Warmup && call.ClientKey is { } client && _quotas.Acquire(client) is { } quota)
             {
                 call.Quota = quota;
