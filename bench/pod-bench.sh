@@ -1,25 +1,107 @@
 #!/usr/bin/env bash
-# The pod against raw ONNX Runtime on the same model and thread budget, in one run:
-#   bench/pod-bench.sh MODEL.onnx NAME [MAX_BATCH] [THREADS]
-# Prints loadgen's compare table (raw ceiling, closed loops at concurrency 1 and 16/32) and an
-# open loop at three times the measured saturation throughput with a deadline.
+# The pod against a bare ONNX Runtime process on the same model and cores, in interleaved rounds:
+#   bench/pod-bench.sh MODEL.onnx NAME [MAX_BATCH] [ROUNDS]
+# Each round starts a fresh pod with its default settings (thread layout, warm-up) and measures,
+# one after the other: the naive loop (one session, one intra-op thread per allowed CPU) at batch
+# 1 and MAX_BATCH, with its resident memory; the pod's first request after ready; closed loops at
+# concurrency 1 and 32 with binary and JSON tensors; the pod's resident memory; open loops at 3x
+# and 10x the round's binary saturation with a 1 s deadline (goodput counted from the intended
+# send time). The last lines are one table of min / median / max over the rounds.
+# Environment: DURATION (each run's window, default 10s), PORT (18080), OUT (result folder),
+# POD_ARGS (extra pod settings, e.g. "--Model:Instances=1 --Model:IntraOpThreads=2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=$1; name=$2; max_batch=${3:-8}; threads=${4:-2}; port=${PORT:-18080}
+model=$1; name=$2; max_batch=${3:-8}; rounds=${4:-3}
+port=${PORT:-18080}; grpc_port=$((port + 1)); duration=${DURATION:-10s}
+out=${OUT:-/tmp/pod-bench-$name}; mkdir -p "$out"; rm -f "$out"/*.json
 dotnet build inference-pod -c Release -v q -nologo >/dev/null
 dotnet build bench/Platform.LoadGen -c Release -v q -nologo >/dev/null
-L=artifacts/bin/Platform.LoadGen/release/loadgen
-dotnet artifacts/bin/Platform.InferencePod/release/Platform.InferencePod.dll \
-  --Model:Path="$model" --Model:Name="$name" --Model:IntraOpThreads="$threads" --Model:AllowSpinning=${SPIN:-true} \
-  --Batching:MaxBatchSize="$max_batch" --Queue:Capacity=64 --Logging:LogLevel:Default=Warning \
-  --urls=http://127.0.0.1:$port >/tmp/pod-bench-$port.log 2>&1 &
-pod=$!
-trap 'kill -TERM $pod 2>/dev/null; wait $pod 2>/dev/null || true' EXIT
-$L compare --onnx "$model" --model "$name" --url http://127.0.0.1:$port --threads "$threads" \
-  --raw-batch 1,$max_batch --concurrency 1,32 --payload binary --duration ${DURATION:-15s} --warmup 3s --json /tmp/compare-$name.json
-sat=$(python3 -c "import json;d=json.load(open('/tmp/compare-$name.json'));print(max(r['throughputPerSecond'] for r in d['http']))")
-if [ -n "$sat" ]; then
-  rate=$(python3 -c "print(int(3*$sat))")
-  echo; echo "== open loop at 3x saturation ($rate req/s), 1 s deadline"
-  $L http --url http://127.0.0.1:$port --model "$name" --mode open --rate "$rate" --timeout-ms 1000 --payload binary --duration ${DURATION:-15s} --warmup 3s
-fi
+A=${PLATFORM_ARTIFACTS:-artifacts}/bin
+L=$A/Platform.LoadGen/release/loadgen
+url=http://127.0.0.1:$port
+pod=""
+stop_pod() { [ -n "$pod" ] && { kill -TERM "$pod" 2>/dev/null; wait "$pod" 2>/dev/null || true; }; pod=""; }
+trap stop_pod EXIT
+
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round of $rounds ($name)" >&2
+  $L raw --model "$model" --threads "$(nproc)" --batch "1,$max_batch" --duration "$duration" --warmup 2s --json "$out/raw-$round.json" >/dev/null
+
+  # MALLOC_ARENA_MAX as the pod image sets it.
+  MALLOC_ARENA_MAX=2 dotnet "$A/Platform.InferencePod/release/Platform.InferencePod.dll" \
+    --Model:Path="$model" --Model:Name="$name" --Batching:MaxBatchSize="$max_batch" --Queue:Capacity=64 \
+    --Server:GrpcPort="$grpc_port" --urls="$url" ${POD_ARGS:-} >"$out/pod-$round.log" 2>&1 &
+  pod=$!
+  until curl -sf "$url/v2/health/ready" >/dev/null; do
+    kill -0 "$pod" 2>/dev/null || { tail -20 "$out/pod-$round.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  # The first request after ready, on a new connection, with a binary tensor body.
+  python3 - "$url" "$name" "$out/first-body.bin" "$out/first-header.txt" <<'PY'
+import json, sys, urllib.request
+url, name, body_path, header_path = sys.argv[1:5]
+meta = json.load(urllib.request.urlopen(f"{url}/v2/models/{name}"))
+sizes = {"FP32": 4, "FP64": 8, "INT64": 8, "INT32": 4, "FP16": 2, "UINT8": 1, "INT8": 1, "BOOL": 1}
+inputs, data = [], b""
+for spec in meta["inputs"]:
+    shape = [1 if d < 0 else d for d in spec["shape"]]
+    n = sizes[spec["datatype"]]
+    for d in shape: n *= d
+    inputs.append({"name": spec["name"], "datatype": spec["datatype"], "shape": shape, "parameters": {"binary_data_size": n}})
+    data += bytes(n)
+header = json.dumps({"inputs": inputs}).encode()
+open(body_path, "wb").write(header + data)
+open(header_path, "w").write(str(len(header)))
+PY
+  first=$(curl -s -o /dev/null -w '%{time_total}' -X POST "$url/v2/models/$name/infer" \
+    -H 'Content-Type: application/octet-stream' -H "Inference-Header-Content-Length: $(cat "$out/first-header.txt")" \
+    --data-binary @"$out/first-body.bin")
+  echo "{\"firstRequestSeconds\": $first}" > "$out/first-$round.json"
+
+  for payload in binary json; do
+    for c in 1 32; do
+      $L http --url "$url" --model "$name" --concurrency $c --payload $payload --duration "$duration" --warmup 2s --json "$out/closed-$payload-c$c-$round.json" >/dev/null
+    done
+  done
+  awk '/VmRSS/{print "{\"residentBytes\": " $2 * 1024 "}"}' "/proc/$pod/status" > "$out/rss-$round.json"
+  sat=$(python3 -c "import json;print(json.load(open('$out/closed-binary-c32-$round.json'))['result']['throughputPerSecond'])")
+  for times in 3 10; do
+    rate=$(python3 -c "print(max(1, int($times * $sat)))")
+    $L http --url "$url" --model "$name" --mode open --rate "$rate" --timeout-ms 1000 --slo-ms 1000 --payload binary \
+      --duration "$duration" --warmup 2s --json "$out/open-x$times-$round.json" >/dev/null
+  done
+  grep -m1 -o "[0-9]* instance(s) x [0-9]* intra-op thread(s)" "$out/pod-$round.log" > "$out/layout-$round.txt" || true
+  stop_pod
+done
+
+python3 - "$out" "$name" "$rounds" <<'PY'
+import json, statistics, sys
+out, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def load(kind, r): return json.load(open(f"{out}/{kind}-{r}.json"))
+rows = {}
+def add(metric, value): rows.setdefault(metric, []).append(value)
+for r in range(1, rounds + 1):
+    raw = load("raw", r)
+    naive = max(x["rowsPerSecond"] for x in raw["results"])
+    raw_p50 = next(x for x in raw["results"] if x["batch"] == 1)["runLatency"]["p50Ms"]
+    res = lambda kind: load(kind, r)["result"]
+    b1, b32, j1, j32 = res("closed-binary-c1"), res("closed-binary-c32"), res("closed-json-c1"), res("closed-json-c32")
+    add("naive loop, rows/s", naive)
+    add("pod saturation, rows/s (binary, c=32)", b32["rowsPerSecond"])
+    add("pod / naive loop (goal >= 0.95; auto layout >= 1.1)", b32["rowsPerSecond"] / naive)
+    add("added p50 at c=1 over a raw Run, ms (goal <= 0.5)", b1["latency"]["p50Ms"] - raw_p50)
+    add("first request after ready / steady p50 (goal <= 1.5)", load("first", r)["firstRequestSeconds"] * 1000 / b1["latency"]["p50Ms"])
+    add("JSON / binary throughput at c=32 (goal >= 0.8)", j32["rowsPerSecond"] / b32["rowsPerSecond"])
+    add("JSON added p50 at c=1 over binary, ms (goal <= 3)", j1["latency"]["p50Ms"] - b1["latency"]["p50Ms"])
+    add("RSS pod / bare ONNX Runtime (goal <= 1.3)", load("rss", r)["residentBytes"] / raw["residentBytes"])
+    for times in (3, 10):
+        o = res(f"open-x{times}")
+        add(f"goodput at {times}x overload / saturation (goal >= 0.95)", o["goodputPerSecond"] / b32["throughputPerSecond"])
+        rej = o.get("rejectionLatency")
+        if rej: add(f"429 p99 at {times}x, ms (goal < 2)", rej["p99Ms"])
+layouts = sorted({open(f"{out}/layout-{r}.txt").read().strip() for r in range(1, rounds + 1)})
+print(f"\n{name}: {rounds} interleaved rounds, pod layout {', '.join(layouts) or 'unknown'}; min / median / max")
+print("| metric | min | median | max |\n|---|---:|---:|---:|")
+for metric, values in rows.items():
+    print(f"| {metric} | {min(values):.3g} | {statistics.median(values):.3g} | {max(values):.3g} |")
+PY

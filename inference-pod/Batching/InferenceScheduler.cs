@@ -29,6 +29,10 @@ public sealed class InferenceScheduler
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _loopsWarming;
     private int _loopsRunning;
+    private readonly Func<int, double?> _measuredRun;
+    // Per instance, while it computes: when its batch began and how long that batch is expected to take (timestamps, 0 when idle).
+    private readonly long[] _runningSince;
+    private readonly long[] _runningExpected;
     private double _secondsPerRow = 0.001;
 
     public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger, GpuMemoryGate memoryGate)
@@ -49,6 +53,9 @@ public sealed class InferenceScheduler
         _maxBatchSize = metadata.SupportsBatching ? options.Batching.MaxBatchSize : 1;
         _maxQueueDelayTicks = (long)(options.Batching.MaxQueueDelay.TotalSeconds * time.TimestampFrequency);
         Queue = new AdmissionQueue(options.Queue.Capacity, options.Queue.PriorityLevels, runners.Count);
+        _measuredRun = metrics.BatchServiceTime.Mean;
+        _runningSince = new long[runners.Count];
+        _runningExpected = new long[runners.Count];
     }
 
     public AdmissionQueue Queue { get; }
@@ -102,12 +109,29 @@ public sealed class InferenceScheduler
     /// <summary>Seconds until the current backlog is computed, for a 429's Retry-After.</summary>
     public int EstimateRetryAfterSeconds() => (int)Math.Clamp(Math.Ceiling(EstimateBacklog().TotalSeconds), 1, 3600);
 
-    /// <summary>How long the queued rows take to compute at the recently measured cost per row.</summary>
-    public TimeSpan EstimateBacklog() =>
-        TimeSpan.FromSeconds(Queue.QueuedRows * Volatile.Read(ref _secondsPerRow) / _runners.Count);
+    /// <summary>How long the instances need for what they compute now and what is queued, shared among them.</summary>
+    public TimeSpan EstimateBacklog() => TimeSpan.FromSeconds(WorkSeconds(Queue.QueuedRows) / _runners.Count);
 
-    /// <summary>How long <paramref name="rows"/> rows take to compute at the recently measured cost per row.</summary>
-    public TimeSpan EstimateCompute(int rows) => TimeSpan.FromSeconds(rows * Volatile.Read(ref _secondsPerRow));
+    /// <summary>How long until a request of <paramref name="rows"/> rows admitted now would be answered: the backlog, then its own batch.</summary>
+    public TimeSpan EstimateCompletion(int rows) => TimeSpan.FromSeconds(WorkSeconds(Queue.QueuedRows + rows) / _runners.Count);
+
+    /// <summary>How long one run of <paramref name="rows"/> rows takes, from the measured service-time curve.</summary>
+    public TimeSpan EstimateCompute(int rows) =>
+        TimeSpan.FromSeconds(ComputeEstimate.Seconds(rows, _maxBatchSize, _measuredRun, Volatile.Read(ref _secondsPerRow)));
+
+    /// <summary>Seconds of compute left in the running batches plus <paramref name="queuedRows"/> rows run as batches.</summary>
+    private double WorkSeconds(int queuedRows)
+    {
+        var now = _time.GetTimestamp();
+        var running = 0L;
+        for (var i = 0; i < _runningSince.Length; i++)
+        {
+            var since = Volatile.Read(ref _runningSince[i]);
+            if (since != 0) running += Math.Max(0, Volatile.Read(ref _runningExpected[i]) - (now - since));
+        }
+        return running / (double)_time.TimestampFrequency
+            + ComputeEstimate.Seconds(queuedRows, _maxBatchSize, _measuredRun, Volatile.Read(ref _secondsPerRow));
+    }
 
     /// <summary>Stops admission; queued requests are still computed.</summary>
     public void BeginDrain() => Queue.Close();
@@ -214,7 +238,17 @@ public sealed class InferenceScheduler
             serving = true;
             _metrics.QueueWait.Observe(_time.GetElapsedTime(item.EnqueuedTimestamp, start).TotalSeconds);
         }
-        BatchExecutor.Run(instance, batch, _logger);
+        var slot = instance.Index % _runningSince.Length;
+        Volatile.Write(ref _runningExpected[slot], (long)(EstimateCompute(rows).TotalSeconds * _time.TimestampFrequency));
+        Volatile.Write(ref _runningSince[slot], start);
+        try
+        {
+            BatchExecutor.Run(instance, batch, _logger);
+        }
+        finally
+        {
+            Volatile.Write(ref _runningSince[slot], 0);
+        }
         var elapsed = _time.GetElapsedTime(start).TotalSeconds;
         _metrics.BatchServiceTime.Observe(rows, elapsed);
         if (serving)

@@ -23,6 +23,8 @@ public sealed class JobsHandler(RestCalls calls, PodOptions options, JobService?
         try
         {
             var service = Enabled();
+            // A draining or cold pod answers 503 (retry on another replica) before its job table is consulted.
+            _pipeline.EnsureAccepting(model);
             var job = service.Open();
             // The job outlives this request: its client leaving does not cancel it, and it waits
             // up to the jobs' queue timeout instead of the interactive default.

@@ -59,6 +59,13 @@ public sealed class InferencePipeline
     /// <summary>The pod's own warm-up calls answered with outputs (kept out of every serving metric).</summary>
     public int WarmupCallsAnswered => Volatile.Read(ref _warmupCallsAnswered);
 
+    /// <summary>503 while the pod drains, or (except for its own warm-up) before it is warmed up: what every route checks first.</summary>
+    public void EnsureAccepting(string model, bool warmup = false)
+    {
+        if (_state.Draining) throw Refusals.Draining;
+        if (!_state.WarmedUp && !warmup) throw Refusals.NotReady(model);
+    }
+
     /// <summary>
     /// Runs one call. <paramref name="decode"/> fills <paramref name="request"/> after the checks
     /// that need no body. Returns the outputs (pooled, one per model output; the caller releases
@@ -70,8 +77,7 @@ public sealed class InferencePipeline
         try
         {
             ModelRoutes.EnsureServed(_scheduler.Metadata, call.Model, call.Version);
-            if (_state.Draining) throw Refusals.Draining;
-            if (!_state.WarmedUp && !call.Warmup) throw Refusals.NotReady(call.Model);
+            EnsureAccepting(call.Model, call.Warmup);
             if (!call.Warmup && call.ClientKey is { } client && _quotas.Acquire(client) is { } quota)
             {
                 call.Quota = quota;
@@ -138,10 +144,13 @@ public sealed class InferencePipeline
     private void RefuseEarly(TimeSpan maxWait)
     {
         if (_scheduler.QueuedRequests >= _scheduler.Capacity) throw Refusals.QueueFull(_scheduler.Capacity);
-        var backlog = _scheduler.EstimateBacklog();
-        if (backlog > TimeSpan.Zero && !AdmissionPolicy.CanMeetDeadline(backlog, _scheduler.EstimateCompute(1), maxWait))
-            throw Refusals.BacklogTooLong(backlog);
+        // Before the body is read the request's rows are unknown: judge it as one row with the longest wait.
+        if (_scheduler.QueuedRequests > 0 && Admission(1, maxWait) == AdmissionVerdict.BacklogTooLong)
+            throw Refusals.BacklogTooLong(_scheduler.EstimateBacklog());
     }
+
+    private AdmissionVerdict Admission(int rows, TimeSpan remaining) =>
+        AdmissionPolicy.Decide(_scheduler.EstimateCompletion(rows), _scheduler.EstimateCompute(rows), remaining);
 
     /// <summary>The nearest of: the call's longest wait, the request's own timeout, the transport's deadline.</summary>
     private long Deadline(InferenceRequest request, CallContext call, long from, TimeSpan maxWait)
@@ -230,10 +239,13 @@ public sealed class InferencePipeline
             // A client that waits is refused at once when the backlog would outlast its deadline
             // (429: retrying later helps), or when its own compute alone would (504: it does not).
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-            var own = _scheduler.EstimateCompute(request.Rows);
-            if (!AdmissionPolicy.CanMeetDeadline(TimeSpan.Zero, own, remaining)) throw Refusals.ComputeExceedsDeadline(own, remaining);
-            var backlog = _scheduler.EstimateBacklog();
-            if (!AdmissionPolicy.CanMeetDeadline(backlog, own, remaining)) throw Refusals.BacklogTooLong(backlog);
+            switch (Admission(request.Rows, remaining))
+            {
+                case AdmissionVerdict.ComputeExceedsDeadline:
+                    throw Refusals.ComputeExceedsDeadline(_scheduler.EstimateCompute(request.Rows), remaining);
+                case AdmissionVerdict.BacklogTooLong:
+                    throw Refusals.BacklogTooLong(_scheduler.EstimateBacklog());
+            }
         }
         while (true)
         {

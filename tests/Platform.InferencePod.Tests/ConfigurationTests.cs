@@ -77,6 +77,21 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task A_port_another_process_holds_stops_start_up_with_one_line_naming_the_settings()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        await using var pod = PodProcess.Start($"--Model:Path={TestModels.Mlp}", $"--Server:GrpcPort={taken}", "--Warmup:Iterations=1");
+        Assert.Equal(2, await pod.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(pod.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("inference-pod: ", line);
+        Assert.Contains($":{taken}", line);
+        Assert.Contains("address already in use", line);
+        Assert.Contains("Server:GrpcPort", line);
+    }
+
+    [Fact]
     public void Settings_bind_from_environment_style_keys()
     {
         Environment.SetEnvironmentVariable("Batching__MaxBatchSize", "5");

@@ -12,7 +12,8 @@ internal static class RawCommand
         args.RejectUnknown("raw");
         var results = Measure(options, TimeProvider.System, cancel);
         Print(results, options.Provider);
-        JsonReport.WriteIfAsked(options.JsonPath, new { Command = "raw", Options = options, Results = results });
+        // The process's resident memory after every size ran: what a bare ONNX Runtime process holds, to set a server's beside.
+        JsonReport.WriteIfAsked(options.JsonPath, new { Command = "raw", Options = options, Results = results, ResidentBytes = Environment.WorkingSet });
         return 0;
     }
 

@@ -6,19 +6,25 @@ public sealed class AdmissionPolicyTests
 {
     private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
 
-    [Fact]
-    public void A_request_that_fits_its_deadline_behind_the_backlog_is_admitted() =>
-        Assert.True(AdmissionPolicy.CanMeetDeadline(backlog: 40 * Ms, ownCompute: 5 * Ms, remaining: 100 * Ms));
+    [Theory]
+    // completion (wait + own), own compute, remaining → verdict
+    [InlineData(45, 5, 100, AdmissionVerdict.Admit)]            // waits 40 of the 95 ms slack's half (47.5)
+    [InlineData(5, 5, 100, AdmissionVerdict.Admit)]             // an idle pod admits anything that computes in time
+    [InlineData(3, 3, 3, AdmissionVerdict.Admit)]               // own compute exactly fills the deadline
+    [InlineData(55, 5, 100, AdmissionVerdict.BacklogTooLong)]   // a 50 ms wait is past half the slack
+    [InlineData(405, 5, 100, AdmissionVerdict.BacklogTooLong)]  // would clearly expire in the queue
+    [InlineData(120, 120, 100, AdmissionVerdict.ComputeExceedsDeadline)] // no queue makes 120 ms fit 100
+    [InlineData(500, 120, 100, AdmissionVerdict.ComputeExceedsDeadline)] // retrying later would not help either
+    [InlineData(10, 1, 0, AdmissionVerdict.ComputeExceedsDeadline)]      // the deadline has passed
+    public void Decides_from_the_wait_own_compute_and_time_left(double completion, double own, double remaining, AdmissionVerdict expected) =>
+        Assert.Equal(expected, AdmissionPolicy.Decide(completion * Ms, own * Ms, remaining * Ms));
 
     [Fact]
-    public void A_request_that_would_clearly_expire_in_the_queue_is_refused() =>
-        Assert.False(AdmissionPolicy.CanMeetDeadline(backlog: 400 * Ms, ownCompute: 5 * Ms, remaining: 100 * Ms));
-
-    [Fact]
-    public void A_request_that_would_finish_just_before_its_deadline_is_refused_for_lack_of_headroom() =>
-        Assert.False(AdmissionPolicy.CanMeetDeadline(backlog: 90 * Ms, ownCompute: 5 * Ms, remaining: 100 * Ms));
-
-    [Fact]
-    public void An_empty_queue_admits_anything_that_can_compute_in_time() =>
-        Assert.True(AdmissionPolicy.CanMeetDeadline(TimeSpan.Zero, 3 * Ms, 10 * Ms));
+    public void The_wait_admitted_grows_with_the_deadline()
+    {
+        var own = 20 * Ms;
+        var longest = new[] { 100, 1000, 10_000 }.Select(remaining =>
+            Enumerable.Range(0, 20_000).Last(wait => AdmissionPolicy.Decide(own + wait * Ms, own, remaining * Ms) == AdmissionVerdict.Admit)).ToArray();
+        Assert.Equal([40, 490, 4990], longest);
+    }
 }

@@ -131,4 +131,19 @@ public sealed class HeldJobsBoundTests
         // Finished jobs make room.
         await JobRequests.SubmitAsync(pod, "mobilenet_v2", HeldPodFixture.Body());
     }
+
+    [Fact]
+    public async Task A_draining_replica_answers_a_job_503_even_when_its_job_table_is_full()
+    {
+        var valve = new BatchValve();
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, HeldPodFixture.Settings(new() { ["Jobs:MaxJobs"] = "1" }), valve: valve);
+        valve.Close();
+        var held = await JobRequests.SubmitAsync(pod, "mobilenet_v2", HeldPodFixture.Body());
+        pod.State.BeginDraining();
+        var refused = await pod.Client.PostAsync("/v2/models/mobilenet_v2/jobs", HeldPodFixture.Body());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("shutting down", await JobRequests.ErrorAsync(refused));
+        valve.Open();
+        Assert.Equal("succeeded", (string)(await JobRequests.WaitAsync(pod, (string)held["id"]!))["status"]!);
+    }
 }

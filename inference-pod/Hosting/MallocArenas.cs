@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace Platform.InferencePod.Hosting;
+
+/// <summary>
+/// Caps glibc's malloc arenas before the server starts its threads. By default glibc gives
+/// each contending thread its own arena (up to eight per core), and ONNX Runtime's per-run
+/// allocations on the batch loops, Kestrel's and the thread pool's threads each leave freed
+/// memory parked in their own: measured on resnet18, about 22 MB of resident memory that two
+/// arenas do not keep. Arenas the runtime's own threads made before this runs stay, so the image
+/// sets MALLOC_ARENA_MAX=2, which glibc reads before any thread starts; this call covers a pod
+/// started without it (about a third of the gain), and an explicit MALLOC_ARENA_MAX wins.
+/// </summary>
+public static partial class MallocArenas
+{
+    private const int ArenaMaxParameter = -8; // M_ARENA_MAX in glibc's malloc.h
+    private const int Arenas = 2;
+
+    public static void Limit()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return;
+        try
+        {
+            mallopt(ArenaMaxParameter, Arenas);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl has no mallopt): its allocator has no per-thread arenas to cap.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int mallopt(int parameter, int value);
+}
