@@ -1,6 +1,7 @@
 using Platform.Contracts;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Hosting;
+using Platform.InferencePod.Memory;
 
 MallocArenas.Limit();
 try

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Platform.InferencePod.Batching;
 using Platform.InferencePod.Configuration;
 using Platform.InferencePod.Grpc;
+using Platform.InferencePod.Memory;
 using Platform.InferencePod.Pipeline;
 
 namespace Platform.InferencePod.Lifecycle;
@@ -52,6 +53,7 @@ public sealed class PodLifecycleService(
             await GrpcWarmup.RunAsync(grpcEndpoints, warmup, scheduler.Metadata, logger, _stopping.Token);
             await MetricsWarmup.RunAsync(scheduler.Metadata.Name, _stopping.Token);
             if (_stopping.IsCancellationRequested) return;
+            MallocArenas.ReturnFreedMemory();
             state.MarkWarmedUp();
             logger.LogInformation("Model '{Model}' warmed up in {Seconds:F2} s; ready", scheduler.Metadata.Name, time.GetElapsedTime(started).TotalSeconds);
         }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Platform.InferencePod.Hosting;
+namespace Platform.InferencePod.Memory;
 
 /// <summary>
 /// Caps glibc's malloc arenas before the server starts its threads. By default glibc gives
@@ -28,6 +28,27 @@ public static partial class MallocArenas
             // Not glibc (musl has no mallopt): its allocator has no per-thread arenas to cap.
         }
     }
+
+    /// <summary>
+    /// Returns the native memory freed so far to the system. Start-up frees a lot that glibc would
+    /// otherwise keep resident: the sessions of the thread layouts the search did not pick, and
+    /// the warm-up's buffers (measured on resnet18: 88 MB kept after a search).
+    /// </summary>
+    public static void ReturnFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            malloc_trim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: nothing to trim.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int parameter, int value);
