@@ -35,4 +35,21 @@ public static class ComputeEstimate
         if (full is { } fullOnly) return fullOnly * size / maxBatch;
         return size * fallbackSecondsPerRow;
     }
+
+    /// <summary>Weight of one run in <see cref="NextCorrection"/>: the last few runs decide, so a slowdown shows within a second.</summary>
+    public const double CorrectionWeight = 0.25;
+
+    /// <summary>
+    /// The factor the curve's estimates are multiplied by: a moving average of observed over
+    /// predicted run time. The curve itself moves slowly (it is what the autoscaler reads, and
+    /// must not follow every noisy run), so when the machine slows down (a noisy neighbour, CPU
+    /// throttling) or speeds up, admission follows the last few runs instead of the last minutes.
+    /// Bounded to [1/4, 8]: one freak run cannot make the pod refuse everything or admit anything.
+    /// </summary>
+    public static double NextCorrection(double current, double observedSeconds, double predictedSeconds)
+    {
+        if (!(observedSeconds >= 0) || !(predictedSeconds > 0) || double.IsInfinity(observedSeconds)) return current;
+        var next = current + CorrectionWeight * (observedSeconds / predictedSeconds - current);
+        return Math.Clamp(next, 0.25, 8);
+    }
 }

@@ -34,6 +34,7 @@ public sealed class InferenceScheduler
     private readonly long[] _runningSince;
     private readonly long[] _runningExpected;
     private double _secondsPerRow = 0.001;
+    private double _correction = 1;
 
     public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger, GpuMemoryGate memoryGate)
         : this(model.Metadata, model.Instances, options, metrics, time, logger, memoryGate)
@@ -116,8 +117,10 @@ public sealed class InferenceScheduler
     public TimeSpan EstimateCompletion(int rows) => TimeSpan.FromSeconds(WorkSeconds(Queue.QueuedRows + rows) / _runners.Count);
 
     /// <summary>How long one run of <paramref name="rows"/> rows takes, from the measured service-time curve.</summary>
-    public TimeSpan EstimateCompute(int rows) =>
-        TimeSpan.FromSeconds(ComputeEstimate.Seconds(rows, _maxBatchSize, _measuredRun, Volatile.Read(ref _secondsPerRow)));
+    public TimeSpan EstimateCompute(int rows) => TimeSpan.FromSeconds(CurveSeconds(rows) * Volatile.Read(ref _correction));
+
+    /// <summary>Seconds for <paramref name="rows"/> rows on the measured curve alone, before the recent-runs correction.</summary>
+    private double CurveSeconds(int rows) => ComputeEstimate.Seconds(rows, _maxBatchSize, _measuredRun, Volatile.Read(ref _secondsPerRow));
 
     /// <summary>Seconds of compute left in the running batches plus <paramref name="queuedRows"/> rows run as batches.</summary>
     private double WorkSeconds(int queuedRows)
@@ -129,8 +132,7 @@ public sealed class InferenceScheduler
             var since = Volatile.Read(ref _runningSince[i]);
             if (since != 0) running += Math.Max(0, Volatile.Read(ref _runningExpected[i]) - (now - since));
         }
-        return running / (double)_time.TimestampFrequency
-            + ComputeEstimate.Seconds(queuedRows, _maxBatchSize, _measuredRun, Volatile.Read(ref _secondsPerRow));
+        return running / (double)_time.TimestampFrequency + CurveSeconds(queuedRows) * Volatile.Read(ref _correction);
     }
 
     /// <summary>Stops admission; queued requests are still computed.</summary>
@@ -239,7 +241,8 @@ public sealed class InferenceScheduler
             _metrics.QueueWait.Observe(_time.GetElapsedTime(item.EnqueuedTimestamp, start).TotalSeconds);
         }
         var slot = instance.Index % _runningSince.Length;
-        Volatile.Write(ref _runningExpected[slot], (long)(EstimateCompute(rows).TotalSeconds * _time.TimestampFrequency));
+        var predicted = CurveSeconds(rows);
+        Volatile.Write(ref _runningExpected[slot], (long)(predicted * Volatile.Read(ref _correction) * _time.TimestampFrequency));
         Volatile.Write(ref _runningSince[slot], start);
         try
         {
@@ -250,6 +253,8 @@ public sealed class InferenceScheduler
             Volatile.Write(ref _runningSince[slot], 0);
         }
         var elapsed = _time.GetElapsedTime(start).TotalSeconds;
+        // Several loops may finish at once; a lost update only delays the correction by one run.
+        Volatile.Write(ref _correction, ComputeEstimate.NextCorrection(Volatile.Read(ref _correction), elapsed, predicted));
         _metrics.BatchServiceTime.Observe(rows, elapsed);
         if (serving)
         {

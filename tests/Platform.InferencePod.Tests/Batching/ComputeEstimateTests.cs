@@ -47,3 +47,31 @@ public sealed class ComputeEstimateTests
         }
     }
 }
+
+public sealed class ComputeCorrectionTests
+{
+    [Theory]
+    // current, observed, predicted → next
+    [InlineData(1.0, 0.010, 0.010, 1.0)]       // runs as predicted: no change
+    [InlineData(1.0, 0.020, 0.010, 1.25)]      // twice as slow: a quarter of the way there
+    [InlineData(1.0, 0.005, 0.010, 0.875)]     // faster
+    [InlineData(7.9, 10.0, 0.010, 8.0)]        // bounded above
+    [InlineData(0.3, 0.0, 0.010, 0.25)]        // bounded below
+    [InlineData(1.5, double.NaN, 0.010, 1.5)]  // a run without a time changes nothing
+    [InlineData(1.5, 0.010, 0.0, 1.5)]         // nor one without a prediction
+    public void Moves_a_quarter_of_the_way_to_the_last_runs_ratio(double current, double observed, double predicted, double expected) =>
+        Assert.Equal(expected, ComputeEstimate.NextCorrection(current, observed, predicted), 9);
+
+    [Fact]
+    public void A_lasting_slowdown_is_followed_within_a_few_runs()
+    {
+        var correction = 1.0;
+        var runs = 0;
+        while (correction < 1.9)
+        {
+            correction = ComputeEstimate.NextCorrection(correction, 0.020, 0.010);
+            runs++;
+        }
+        Assert.InRange(runs, 5, 12);
+    }
+}
