@@ -21,6 +21,9 @@ public sealed class SimPod
 {
     private static readonly double[] Buckets = PodMetrics.LatencyBuckets;
 
+    /// <summary>Model instances of a simulated pod: its batcher runs one batch at a time.</summary>
+    public const int Instances = 1;
+
     private readonly PodSpec _spec;
     private readonly RequestQueue _queue = new();
     private readonly List<(double Arrival, int Count)> _batch = [];
