@@ -56,12 +56,14 @@ public static class PodEnvironment
         {
             variables.Add(Setting(PodSettings.ModelVersion, spec.Model.Version));
         }
-        variables.Add(Setting(PodSettings.ModelInstances, serving.Instances));
-        variables.Add(Setting(PodSettings.ModelExecutionProvider, EffectiveSpec.PodSettingValue(EffectiveSpec.ExecutionProvider(spec))));
-        if (IntraOpThreads(spec) is { } threads)
+        // Without instances the pod searches its thread layout at start-up. Threads per instance
+        // are never set here: the pod derives them from its cgroup CPU quota (resources.cpu),
+        // which also covers a user-set instance count.
+        if (serving.Instances is { } instances)
         {
-            variables.Add(Setting(PodSettings.ModelIntraOpThreads, threads));
+            variables.Add(Setting(PodSettings.ModelInstances, instances));
         }
+        variables.Add(Setting(PodSettings.ModelExecutionProvider, EffectiveSpec.PodSettingValue(EffectiveSpec.ExecutionProvider(spec))));
         variables.Add(Setting(PodSettings.BatchingMaxBatchSize, serving.MaxBatchSize));
         variables.Add(Setting(PodSettings.BatchingMaxQueueDelayMs, serving.MaxQueueDelayMs));
         variables.Add(Setting(PodSettings.QueueCapacity, serving.QueueCapacity));
@@ -80,38 +82,25 @@ public static class PodEnvironment
     }
 
     /// <summary>
-    /// ONNX Runtime threads per session: the replica's CPUs shared among its model instances.
-    /// Without it ONNX Runtime sizes its pool by the node's cores and oversubscribes the CPU limit.
-    /// </summary>
-    internal static int? IntraOpThreads(InferenceServiceSpec spec)
-    {
-        if (spec.Resources.Cpu is null)
-        {
-            return null;
-        }
-        var cpus = spec.Resources.Cpu.ToDecimal();
-        var perInstance = Math.Floor(cpus / Math.Max(1, spec.Serving.Instances));
-        return (int)Math.Clamp(perInstance, 1, 1024);
-    }
-
-    /// <summary>
     /// Configuration keys the operator sets, normalised as .NET configuration sees them
     /// ("Model:Path", case-insensitive), plus the host's URL settings that would move the
-    /// port the probes and the Service use.
+    /// port the probes and the Service use. Model:Instances is the operator's only when
+    /// spec.serving.instances is set, and Model:IntraOpThreads never is: spec.env may set
+    /// them, and the pod reports the layout it runs (the autoscaler reads it from there).
     /// </summary>
     private static HashSet<string> ReservedKeys(InferenceServiceSpec spec)
     {
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            PodSettings.ModelPath, PodSettings.ModelName, PodSettings.ModelVersion, PodSettings.ModelInstances,
+            PodSettings.ModelPath, PodSettings.ModelName, PodSettings.ModelVersion,
             PodSettings.ModelExecutionProvider, PodSettings.BatchingMaxBatchSize, PodSettings.BatchingMaxQueueDelayMs,
             PodSettings.QueueCapacity, PodSettings.QueueDefaultTimeoutMs, PodSettings.QueuePriorityLevels,
             PodSettings.ServerDrainTimeoutSeconds, PodSettings.ServerGrpcPort,
             "urls", "http_ports", "https_ports",
         };
-        if (spec.Resources.Cpu is not null)
+        if (spec.Serving.Instances is not null)
         {
-            keys.Add(PodSettings.ModelIntraOpThreads);
+            keys.Add(PodSettings.ModelInstances);
         }
         if (spec.Serving.WarmupBatchSizes is not null)
         {

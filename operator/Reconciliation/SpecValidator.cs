@@ -138,7 +138,10 @@ public static partial class SpecValidator
         Range(errors, "spec.serving.maxQueueDelayMs", serving.MaxQueueDelayMs, 0, 10000);
         Range(errors, "spec.serving.queueCapacity", serving.QueueCapacity, 1, 100000);
         Range(errors, "spec.serving.timeoutMs", serving.TimeoutMs, 1, 3600000);
-        Range(errors, "spec.serving.instances", serving.Instances, 1, 16);
+        if (serving.Instances is { } instances)
+        {
+            Range(errors, "spec.serving.instances", instances, 1, 16);
+        }
         Range(errors, "spec.serving.drainTimeoutSeconds", serving.DrainTimeoutSeconds, 0, 3600);
         Range(errors, "spec.serving.priorityLevels", serving.PriorityLevels, 1, 16);
 

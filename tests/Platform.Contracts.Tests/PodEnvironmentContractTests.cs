@@ -2,6 +2,7 @@ using k8s.Models;
 using Microsoft.Extensions.Configuration;
 using Platform.Contracts;
 using Platform.InferencePod.Configuration;
+using Platform.InferencePod.Model;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Reconciliation;
 
@@ -41,7 +42,11 @@ public sealed class PodEnvironmentContractTests
         Assert.Equal("mlp", options.Model.ResolvedName);
         Assert.Equal("4", options.Model.Version);
         Assert.Equal(2, options.Model.Instances);
-        Assert.Equal(2, options.Model.IntraOpThreads);
+        // Threads are the pod's: it shares the CPUs of its quota (here 4) among the instances.
+        Assert.Equal(0, options.Model.IntraOpThreads);
+        var (candidates, source) = ThreadLayouts.Candidates(options.Model, allowedCpus: 4);
+        Assert.Equal(ThreadLayoutSource.Configured, source);
+        Assert.Equal([new ThreadLayout(2, 2)], candidates);
         Assert.Equal(PodSettings.ExecutionProviders.Cpu, options.Model.ExecutionProvider);
         Assert.Equal(16, options.Batching.MaxBatchSize);
         Assert.Equal(7, options.Batching.MaxQueueDelayMs);
@@ -52,6 +57,26 @@ public sealed class PodEnvironmentContractTests
         Assert.Equal(45, options.Server.DrainTimeoutSeconds);
         Assert.Equal(PodSettings.DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             env.Single(e => e.Name == PodSettings.HttpPortsEnvVar).Value);
+    }
+
+    [Fact]
+    public void Without_instances_in_the_spec_the_pod_measures_its_thread_layouts()
+    {
+        var service = ClassifierWithEveryFeature(s =>
+        {
+            s.Resources = new ResourcesSpec { Cpu = "4" };
+            s.Gpu = null;
+            s.Serving.Instances = null;
+        });
+
+        var (rendered, options, refusal) = PodReads(PodEnvironment.Build(service, new ReconcileSettings { DefaultImage = "pod:1" }));
+
+        Assert.True(options is not null, refusal);
+        Assert.DoesNotContain(PodSettings.ModelInstances, rendered.Keys);
+        Assert.DoesNotContain(PodSettings.ModelIntraOpThreads, rendered.Keys);
+        var (candidates, source) = ThreadLayouts.Candidates(options.Model, allowedCpus: 4);
+        Assert.Equal(ThreadLayoutSource.Measured, source);
+        Assert.Equal([new ThreadLayout(1, 4), new ThreadLayout(2, 2), new ThreadLayout(4, 1)], candidates);
     }
 
     private const string RedisConnection = "redis.cache.svc:6379,password=s3cret,abortConnect=false";

@@ -17,6 +17,10 @@ public static class PodExposition
         Gauge(text, PodMetrics.QueueDepth, "Requests admitted and waiting for a batch.", pod.Queued);
         Gauge(text, PodMetrics.InFlight, "Admitted requests not yet answered.", pod.InFlight);
         Gauge(text, PodMetrics.ModelReady, "1 when the model is loaded and warmed up.", 1);
+        // A simulated pod runs one batch at a time: one instance, reported as the real pod reports its layout.
+        text.Append("# HELP ").Append(PodMetrics.ModelInstances).Append(" ONNX Runtime sessions serving the model, each with its own batch loop.\n");
+        text.Append("# TYPE ").Append(PodMetrics.ModelInstances).Append(" gauge\n");
+        text.Append(PodMetrics.ModelInstances).Append('{').Append(PodMetrics.ModelLabel).Append("=\"").Append(modelName).Append("\"} ").Append(SimPod.Instances).Append('\n');
 
         text.Append("# HELP ").Append(PodMetrics.RequestDuration).Append(" End-to-end latency of answered inference requests.\n");
         text.Append("# TYPE ").Append(PodMetrics.RequestDuration).Append(" histogram\n");

@@ -1,4 +1,5 @@
 using Platform.Contracts;
+using Platform.InferencePod.Batching;
 
 namespace Platform.AutoscaleSim.Cluster;
 
@@ -12,7 +13,8 @@ public enum PodPhase
 
 /// <summary>
 /// One simulated inference pod: a bounded FIFO admission queue that also refuses a request
-/// whose backlog would outlast its deadline (as the real pod's admission does), a batcher that takes up to
+/// whose wait would not fit its deadline (with the real pod's own <see cref="AdmissionPolicy"/>
+/// and <see cref="ComputeEstimate"/>), a batcher that takes up to
 /// the maximum batch of what is queued whenever the model is idle, and the counters and
 /// gauges the real pod exports. Requests arriving in the same simulation tick are kept as
 /// one queue entry with a count.
@@ -20,6 +22,9 @@ public enum PodPhase
 public sealed class SimPod
 {
     private static readonly double[] Buckets = PodMetrics.LatencyBuckets;
+
+    /// <summary>Model instances of a simulated pod: its batcher runs one batch at a time.</summary>
+    public const int Instances = 1;
 
     private readonly PodSpec _spec;
     private readonly RequestQueue _queue = new();
@@ -33,16 +38,13 @@ public sealed class SimPod
     private readonly SortedDictionary<int, (double Mean, long Runs)> _serviceCurve = [];
 
     /// <summary>
-    /// The real scheduler's backlog estimate: seconds per row, a moving average (weight 0.2) of
-    /// live batches' time over rows, starting at 1 ms; warm-up runs do not move it.
+    /// The real scheduler's fallback cost per row before the curve has its end points: a moving
+    /// average (weight 0.2) of live batches' time over rows, starting at 1 ms.
     /// </summary>
     private double _secondsPerRow = 0.001;
 
-    /// <summary>
-    /// inference-pod's <c>AdmissionPolicy.Headroom</c>: backlog + own compute ≤ 0.8 × the time to
-    /// the deadline. Copied, not referenced: the simulator does not load the pod's assembly.
-    /// </summary>
-    private const double DeadlineHeadroom = 0.8;
+    /// <summary>What the running batch was estimated to take when it started (the real scheduler's running estimate).</summary>
+    private double _runningExpected;
 
     /// <param name="startFactor">
     /// This pod's start time over the spec's (1 = the spec's): scheduling, image pulls and
@@ -111,14 +113,29 @@ public sealed class SimPod
     public double InFlightIntegralAt(double now) => _inFlightIntegral + (InFlight * Math.Max(0, now - _integralAt));
 
     /// <summary>
-    /// Admits what fits in the queue at <paramref name="now"/>; returns how many were refused.
-    /// A request is refused when the queue is full or when the queued rows plus its own, at the
-    /// measured seconds per row, exceed <see cref="DeadlineHeadroom"/> of its deadline.
+    /// Admits what fits at <paramref name="now"/>, one one-row request at a time as the real pod
+    /// does; returns how many were refused. A request is refused when the queue is full or when
+    /// <see cref="AdmissionPolicy.Decide"/> refuses it: the backlog priced from the measured curve
+    /// (what the running batch has left, then the queued rows and its own as full batches and a
+    /// partial one) must leave its own compute, and the wait must fit
+    /// <see cref="AdmissionPolicy.WaitShare"/> of the deadline less that compute. Requests of one
+    /// tick see the same state but for the rows admitted before them, so once one is refused
+    /// the rest are too.
     /// </summary>
     public int Admit(double now, int count)
     {
-        var fitsDeadline = (int)Math.Floor(DeadlineHeadroom * _spec.DeadlineSeconds / _secondsPerRow);
-        var accepted = Math.Min(count, Math.Min(_spec.QueueCapacity, fitsDeadline) - Queued);
+        var deadline = TimeSpan.FromSeconds(_spec.DeadlineSeconds);
+        var ownCompute = TimeSpan.FromSeconds(RunSeconds(1));
+        var running = double.IsNaN(_busyUntil) ? 0 : Math.Max(0, _runningExpected - (now - _batchStart));
+        var accepted = 0;
+        while (accepted < count && Queued + accepted < _spec.QueueCapacity)
+        {
+            // InferenceScheduler.EstimateCompletion: running work plus the queue with this request, over the instances.
+            var completion = TimeSpan.FromSeconds((running + ComputeSeconds(Queued + accepted + 1)) / Instances);
+            if (AdmissionPolicy.Decide(completion, ownCompute, deadline) != AdmissionVerdict.Admit) break;
+            accepted++;
+        }
+
         if (accepted > 0)
         {
             Accumulate(now);
@@ -170,6 +187,7 @@ public sealed class SimPod
         Queued -= size;
         InBatch = size;
         _batchStart = now;
+        _runningExpected = ComputeSeconds(size);
         _busyUntil = now + _spec.Profile.SampleSeconds(size, random);
     }
 
@@ -193,6 +211,13 @@ public sealed class SimPod
         InBatch = 0;
         _busyUntil = double.NaN;
     }
+
+    /// <summary>Seconds to compute <paramref name="rows"/> rows as batches, from the measured curve (the pod's estimate).</summary>
+    private double ComputeSeconds(int rows) => ComputeEstimate.Seconds(rows, _spec.MaxBatch, MeasuredRun, _secondsPerRow);
+
+    private double RunSeconds(int size) => ComputeEstimate.RunSeconds(size, _spec.MaxBatch, MeasuredRun, _secondsPerRow);
+
+    private double? MeasuredRun(int size) => _serviceCurve.TryGetValue(size, out var entry) ? entry.Mean : null;
 
     private void RecordRun(int size, double seconds)
     {

@@ -83,7 +83,7 @@ public sealed class Experiment
                 TargetP95LatencyMs = (int)Math.Round(Curve.SloSeconds * 1000),
             },
             // The simulated batcher takes what is queued whenever the model is idle: no delay.
-            Serving = new ServingSpec { MaxBatchSize = Curve.Pod.MaxBatch, MaxQueueDelayMs = 0, QueueCapacity = Curve.Pod.QueueCapacity, Instances = 1 },
+            Serving = new ServingSpec { MaxBatchSize = Curve.Pod.MaxBatch, MaxQueueDelayMs = 0, QueueCapacity = Curve.Pod.QueueCapacity, Instances = SimPod.Instances },
         };
         if (scaleDownWindowSeconds is { } window)
         {

@@ -13,7 +13,7 @@ namespace Platform.Operator.Api.V1Alpha1;
 public sealed class ResourcesSpec
 {
     [JsonPropertyName("cpu")]
-    [Description("CPU of each replica, e.g. '2' or '500m'. Also sizes the ONNX Runtime thread pool: floor(cpu / serving.instances), at least 1.")]
+    [Description("CPU of each replica, e.g. '2' or '500m'. The pod sizes its ONNX Runtime threads from this limit (its cgroup CPU quota).")]
     public ResourceQuantity? Cpu { get; set; }
 
     [JsonPropertyName("memory")]

@@ -35,10 +35,9 @@ public sealed class ServingSpec
     public int TimeoutMs { get; set; } = 30000;
 
     [JsonPropertyName("instances")]
-    [Default(1)]
     [Range(1, 16)]
-    [Description("Model instances (ONNX Runtime sessions) per replica that run batches concurrently.")]
-    public int Instances { get; set; } = 1;
+    [Description("Model instances (ONNX Runtime sessions) per replica that run batches concurrently. When omitted, each replica measures the thread layouts (instances × threads per instance) at start-up on the CPUs of its limit and picks the fastest (with the cuda provider: one). When set, the replica runs that many instances and shares its CPUs among them.")]
+    public int? Instances { get; set; }
 
     [JsonPropertyName("executionProvider")]
     [Description("ONNX Runtime execution provider. When omitted: cuda if resources.gpu > 0, else cpu.")]

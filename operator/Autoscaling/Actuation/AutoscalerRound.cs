@@ -67,6 +67,11 @@ public static class AutoscalerRound
             state.History = null;
         }
 
+        else if (state.LastRound is null)
+        {
+            StartFromStatus(state, service.Status);
+        }
+
         state.LastRound = now;
         var spec = service.Spec.Autoscaling;
         var signalSettings = AutoscalerSettingsFactory.Signals(spec);
@@ -103,7 +108,7 @@ public static class AutoscalerRound
             decision = decision with { Message = decision.Message + "; scrapes failed: " + Summarize(failures) };
         }
 
-        var changed = state.LastDecision?.DesiredReplicas != decision.DesiredReplicas;
+        var changed = (state.LastDecision?.DesiredReplicas ?? state.Published?.DecisionReplicas) != decision.DesiredReplicas;
         state.History = decision.History;
         state.LastSignals = signals;
         state.LastDecision = decision;
@@ -126,6 +131,24 @@ public static class AutoscalerRound
 
         NoteIgnoredReplicas(state, service, decision, events);
         return new RoundOutcome(signals, decision, publish, events, warnings);
+    }
+
+    /// <summary>
+    /// A service's first round in this process (a new leader, or the operator restarted) starts
+    /// from what the stored status shows: the published snapshot and the decision's time, so an
+    /// unchanged view is not written again, and, when the status already says that no pod gives
+    /// metrics, the scrape failures behind it are not announced again.
+    /// </summary>
+    private static void StartFromStatus(ServiceAutoscalerState state, InferenceServiceStatus? status)
+    {
+        if (state.Published is not null || AutoscalingStatusPolicy.FromStatus(status) is not { } stored)
+        {
+            return;
+        }
+
+        state.Published = stored;
+        state.LastDecisionTime = new DateTimeOffset(stored.DecisionTime, TimeSpan.Zero);
+        state.FailuresAnnounced = !stored.SignalsValid;
     }
 
     /// <summary>
@@ -159,6 +182,9 @@ public static class AutoscalerRound
             state.ScrapeWarnedAt.Remove(gone);
         }
 
+        // The condition the stored status shows (no metrics) has not changed: nothing to announce.
+        var announced = state.FailuresAnnounced;
+        state.FailuresAnnounced = false;
         var due = new List<PodScrape>();
         foreach (var failure in failures)
         {
@@ -168,7 +194,7 @@ public static class AutoscalerRound
             }
 
             state.ScrapeWarnedAt[failure.Pod] = now;
-            due.Add(failure);
+            if (!announced) due.Add(failure);
             warnings.Add($"Autoscaler for {key}: scrape of pod {failure.Pod} failed: {failure.Error} (it counts as missing: no scale-down while it lasts; repeated at most every {RepeatScrapeWarningAfter.TotalMinutes:0} min)");
         }
 

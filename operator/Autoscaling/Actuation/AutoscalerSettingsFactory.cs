@@ -25,9 +25,12 @@ public static class AutoscalerSettingsFactory
         ScaleDown = Rules(spec.ScaleDown, ScalingRules.DefaultScaleDown),
     };
 
-    /// <summary>The pods' batcher as spec.serving configures it, for the capacity model.</summary>
+    /// <summary>
+    /// The pods' batcher as spec.serving configures it, for the capacity model; the instance
+    /// count is the spec's (else 1) until the pods report theirs (see <see cref="Capacity.PodInstances"/>).
+    /// </summary>
     public static Capacity.BatcherShape Batcher(ServingSpec serving) => new(
-        Math.Max(1, serving.MaxBatchSize), TimeSpan.FromMilliseconds(Math.Max(0, serving.MaxQueueDelayMs)), Math.Max(1, serving.Instances));
+        Math.Max(1, serving.MaxBatchSize), TimeSpan.FromMilliseconds(Math.Max(0, serving.MaxQueueDelayMs)), Capacity.PodInstances.Resolve([], serving.Instances));
 
     /// <summary>
     /// How far ahead the rate rule looks: a pod asked for now serves after the service's

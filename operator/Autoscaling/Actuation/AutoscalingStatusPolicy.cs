@@ -2,6 +2,7 @@ using k8s.Models;
 using Platform.Operator.Api.V1Alpha1;
 using Platform.Operator.Autoscaling.Policy;
 using Platform.Operator.Autoscaling.Signals;
+using Platform.Operator.Reconciliation;
 
 namespace Platform.Operator.Autoscaling.Actuation;
 
@@ -23,6 +24,10 @@ public static class AutoscalingStatusPolicy
 {
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>ScalingActive's reasons: no usable metrics; at the minimum or maximum.</summary>
+    public const string NoMetricsReason = "NoMetrics";
+    public const string LimitedReason = "ScalingLimited";
+
     public static AutoscalingSnapshot Snapshot(DateTimeOffset now, ScalingSignals signals, ScalingDecision decision, DateTimeOffset decisionTime) => new(
         Seconds(now),
         signals.MeasuredPods,
@@ -38,17 +43,51 @@ public static class AutoscalingStatusPolicy
         Pods = (signals.ReadyPods, signals.NotReadyPods, signals.MissingPods.Length),
     };
 
+    /// <summary>Pod counts of a snapshot read back from status, which does not store them.</summary>
+    public static readonly (int Ready, int NotReady, int Missing) UnknownPods = (-1, -1, -1);
+
     public static bool ShouldPublish(AutoscalingSnapshot? published, AutoscalingSnapshot next)
     {
         if (published is null) return true;
         if (published.DecisionReplicas != next.DecisionReplicas || published.DecisionReason != next.DecisionReason
             || published.SignalsValid != next.SignalsValid || published.Limited != next.Limited) return true;
         // Without valid signals the message is all the status says: keep its pod counts true.
-        if (!next.SignalsValid && published.Pods != next.Pods) return true;
+        if (!next.SignalsValid && !SamePods(published, next)) return true;
         if (next.ScrapeTime - published.ScrapeTime < MinimumInterval) return false;
         return Moved(published.QueueDepth, next.QueueDepth) || Moved(published.P95LatencySeconds ?? 0, next.P95LatencySeconds ?? 0)
-            || published.ScrapedReplicas != next.ScrapedReplicas || published.Pods != next.Pods;
+            || published.ScrapedReplicas != next.ScrapedReplicas || !SamePods(published, next);
     }
+
+    /// <summary>
+    /// What an earlier leader published, read back from the stored status, so that a new leader
+    /// publishes only what differs from it; null when the status holds no complete decision.
+    /// </summary>
+    public static AutoscalingSnapshot? FromStatus(InferenceServiceStatus? status)
+    {
+        if (status?.Autoscaling is not { LastScrapeTime: { } scraped, LastDecision: { Time: { } decided } decision } stored
+            || ConditionSet.Find(status.Conditions, ConditionTypes.ScalingActive) is not { } condition)
+        {
+            return null;
+        }
+
+        return new AutoscalingSnapshot(
+            Utc(scraped), stored.ScrapedReplicas ?? 0, stored.QueueDepth ?? 0, stored.P95LatencySeconds,
+            decision.Replicas, decision.Reason, decision.Message ?? string.Empty, Utc(decided),
+            SignalsValid: condition.Reason != NoMetricsReason, Limited: condition.Reason == LimitedReason)
+        {
+            Pods = UnknownPods,
+        };
+    }
+
+    /// <summary>
+    /// Pod counts match; counts read back from status are unknown, and then the message (which,
+    /// without valid signals, states the counts) decides.
+    /// </summary>
+    private static bool SamePods(AutoscalingSnapshot published, AutoscalingSnapshot next) =>
+        published.Pods == next.Pods
+        || (published.Pods == UnknownPods && (next.SignalsValid || published.DecisionMessage == next.DecisionMessage));
+
+    private static DateTime Utc(DateTime time) => time.Kind == DateTimeKind.Utc ? time : DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc);
 
     /// <summary>Writes the snapshot into a status being built: status.autoscaling and the ScalingActive condition.</summary>
     public static V1Condition Apply(InferenceServiceStatus status, AutoscalingSnapshot snapshot, long? generation)
@@ -68,9 +107,9 @@ public static class AutoscalingStatusPolicy
             },
         };
         var (state, reason, message) = !snapshot.SignalsValid
-            ? (ConditionStatus.False, "NoMetrics", $"No usable metrics from the pods: {snapshot.DecisionMessage}")
+            ? (ConditionStatus.False, NoMetricsReason, $"No usable metrics from the pods: {snapshot.DecisionMessage}")
             : snapshot.Limited
-                ? (ConditionStatus.True, "ScalingLimited", snapshot.DecisionMessage)
+                ? (ConditionStatus.True, LimitedReason, snapshot.DecisionMessage)
                 : (ConditionStatus.True, "ValidMetrics", snapshot.DecisionMessage);
         return new V1Condition
         {

@@ -3,7 +3,11 @@ using Platform.Operator.Autoscaling.Signals;
 
 namespace Platform.Operator.Autoscaling.Actuation;
 
-/// <summary>What the autoscaler remembers of one service between rounds (in memory; a new leader starts afresh).</summary>
+/// <summary>
+/// What the autoscaler remembers of one service between rounds (in memory). A new leader
+/// starts with the scaling history afresh, but from what the stored status shows (see
+/// <see cref="AutoscalerRound"/>), so it writes and announces only what changed.
+/// </summary>
 public sealed class ServiceAutoscalerState
 {
     public PodScrapeHistory Scrapes { get; set; } = PodScrapeHistory.Empty;
@@ -20,4 +24,9 @@ public sealed class ServiceAutoscalerState
     public int? IgnoredReplicas { get; set; }
     /// <summary>The status last published for `kubectl describe` (see <see cref="AutoscalingStatusPolicy"/>).</summary>
     public AutoscalingSnapshot? Published { get; set; }
+    /// <summary>
+    /// Set by the first round of a new leader whose stored status already says the pods give
+    /// no usable metrics: that round's scrape failures were announced by the earlier leader.
+    /// </summary>
+    public bool FailuresAnnounced { get; set; }
 }

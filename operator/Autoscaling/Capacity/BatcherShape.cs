@@ -1,9 +1,12 @@
 namespace Platform.Operator.Autoscaling.Capacity;
 
-/// <summary>How a pod's batcher forms batches: the service's spec.serving values.</summary>
+/// <summary>How a pod's batcher forms batches: the service's spec.serving values and the pods' instance count.</summary>
 /// <param name="MaxBatchSize">Most rows one model run takes.</param>
 /// <param name="MaxQueueDelay">How long the oldest queued request waits for a batch to fill.</param>
-/// <param name="Instances">Model instances, each running its own batches in parallel.</param>
+/// <param name="Instances">
+/// Model instances, each running its own batches in parallel: spec.serving.instances (else 1)
+/// until the pods report theirs (see <see cref="PodInstances"/>).
+/// </param>
 public sealed record BatcherShape(int MaxBatchSize, TimeSpan MaxQueueDelay, int Instances)
 {
     public IReadOnlyList<string> Validate()

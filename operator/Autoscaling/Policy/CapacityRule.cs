@@ -41,11 +41,15 @@ public static class CapacityRule
             return (null, history);
         }
 
-        var curve = MeanCurve(signals.Pods);
+        var sized = CurvePods(signals.Pods);
+        var curve = MeanCurve(sized);
         if (curve.Count == 0)
         {
             return (null, history);
         }
+
+        // The pods may have chosen their own layout at start-up: size with the instances they run.
+        shape = shape with { Instances = PodInstances.Resolve(sized.Select(p => p.ModelInstances), shape.Instances) };
 
         // Ready pods whose scrape failed carried traffic too: scale the measured rate up to
         // them. Pods without a window yet are not counted: they just turned ready, and the
@@ -79,23 +83,31 @@ public static class CapacityRule
         }
 
         var exact = ahead * (1 + margin) / perPod;
-        var message = $"{Num(rate)}/s arriving, {Num(ahead)}/s forecast {Num(lead.TotalSeconds)} s ahead, +{Num(margin * 100)}% margin, at {Num(perPod)}/s per pod (p95 ≤ {Num(target.TotalMilliseconds)} ms from the pods' service times{(Math.Abs(ratio - 1) > 0.005 ? $", observed/predicted p95 ×{Num(ratio)}" : string.Empty)}) ask for {Num(exact)}";
+        var message = $"{Num(rate)}/s arriving, {Num(ahead)}/s forecast {Num(lead.TotalSeconds)} s ahead, +{Num(margin * 100)}% margin, at {Num(perPod)}/s per pod (p95 ≤ {Num(target.TotalMilliseconds)} ms from the pods' service times and {shape.Instances} instance{(shape.Instances == 1 ? string.Empty : "s")} each{(Math.Abs(ratio - 1) > 0.005 ? $", observed/predicted p95 ×{Num(ratio)}" : string.Empty)}) ask for {Num(exact)}";
         return (new CapacityView(exact, rate, ahead, margin, perPod, ratio, message), history);
+    }
+
+    /// <summary>
+    /// The pods the service is sized from: those with a curve, of the model version most of
+    /// them run (during a rollout two versions serve).
+    /// </summary>
+    public static IReadOnlyList<PodSignals> CurvePods(IEnumerable<PodSignals> pods)
+    {
+        var withCurve = pods.Where(p => p.ServiceCurve.Count > 0).ToList();
+        if (withCurve.Count == 0)
+        {
+            return [];
+        }
+
+        var version = withCurve.GroupBy(p => p.ModelVersion ?? string.Empty).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        return [.. withCurve.Where(p => (p.ModelVersion ?? string.Empty) == version)];
     }
 
     /// <summary>The pods' curves averaged size by size, over the pods of the most common model version.</summary>
     public static IReadOnlyDictionary<int, double> MeanCurve(IEnumerable<PodSignals> pods)
     {
-        var withCurve = pods.Where(p => p.ServiceCurve.Count > 0).ToList();
-        if (withCurve.Count == 0)
-        {
-            return new Dictionary<int, double>();
-        }
-
-        // During a rollout two versions serve; size for the one most pods run.
-        var version = withCurve.GroupBy(p => p.ModelVersion ?? string.Empty).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
         var sums = new SortedDictionary<int, (double Sum, int Count)>();
-        foreach (var pod in withCurve.Where(p => (p.ModelVersion ?? string.Empty) == version))
+        foreach (var pod in CurvePods(pods))
         {
             foreach (var (size, seconds) in pod.ServiceCurve)
             {

@@ -34,7 +34,33 @@ public static class PodMetricsExtractor
         {
             ServiceCurve = curve,
             ModelVersion = version,
+            ModelInstances = ReadInstances(podName, byName),
         };
+    }
+
+    /// <summary>
+    /// The pod's model instances, optional (pods before it was in the contract lack it); null
+    /// while it reads 0, before the model is loaded. Summed over series like the other gauges.
+    /// </summary>
+    private static int? ReadInstances(string podName, Dictionary<string, MetricFamily> byName)
+    {
+        if (!byName.TryGetValue(PodMetrics.ModelInstances, out var family) || family.Samples.Count == 0)
+        {
+            return null;
+        }
+
+        var total = 0.0;
+        foreach (var sample in family.Samples)
+        {
+            total += RequireCount(podName, PodMetrics.ModelInstances, sample.Value);
+        }
+
+        if (total != Math.Floor(total) || total > int.MaxValue)
+        {
+            throw new PodMetricsContractException(podName, $"metric '{PodMetrics.ModelInstances}' has the value {total}, expected a whole number");
+        }
+
+        return total >= 1 ? (int)total : null;
     }
 
     /// <summary>

@@ -30,4 +30,10 @@ public sealed record PodMetricsSnapshot(
 
     /// <summary>The model version the curve was measured on; null without a curve.</summary>
     public string? ModelVersion { get; init; }
+
+    /// <summary>
+    /// Model instances (ONNX Runtime sessions) the pod runs (see <c>PodMetrics.ModelInstances</c>);
+    /// null for a pod that does not export it or has not loaded its model yet.
+    /// </summary>
+    public int? ModelInstances { get; init; }
 }

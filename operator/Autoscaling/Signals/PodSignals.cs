@@ -11,4 +11,7 @@ public sealed record PodSignals(string Name, double QueueDepth, double InFlight,
 
     /// <summary>The model version of <see cref="ServiceCurve"/>.</summary>
     public string? ModelVersion { get; init; }
+
+    /// <summary>Model instances the pod reported at its latest scrape; null when it reports none.</summary>
+    public int? ModelInstances { get; init; }
 }

@@ -62,7 +62,7 @@ public static class SignalCalculator
             if (snapshots.Count < 2)
             {
                 newPodsInFlight += latest.InFlight;
-                perPod.Add(new PodSignals(latest.PodName, latest.QueueDepth, latest.InFlight, null, null) { ServiceCurve = latest.ServiceCurve, ModelVersion = latest.ModelVersion });
+                perPod.Add(new PodSignals(latest.PodName, latest.QueueDepth, latest.InFlight, null, null) { ServiceCurve = latest.ServiceCurve, ModelVersion = latest.ModelVersion, ModelInstances = latest.ModelInstances });
                 continue;
             }
 
@@ -79,6 +79,7 @@ public static class SignalCalculator
             {
                 ServiceCurve = latest.ServiceCurve,
                 ModelVersion = latest.ModelVersion,
+                ModelInstances = latest.ModelInstances,
             });
         }
 

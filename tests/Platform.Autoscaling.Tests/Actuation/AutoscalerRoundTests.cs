@@ -70,6 +70,63 @@ public sealed class AutoscalerRoundTests
         Assert.Equal(2, failing.Decision.DesiredReplicas);
     }
 
+    /// <summary>The status an earlier leader left: its published snapshot written as reconcile writes it.</summary>
+    private static InferenceService Stored(AutoscalingSnapshot published)
+    {
+        var service = Service();
+        service.Status = new InferenceServiceStatus { Conditions = [] };
+        service.Status.Conditions.Add(AutoscalingStatusPolicy.Apply(service.Status, published, 1));
+        return service;
+    }
+
+    [Fact]
+    public void A_new_leader_that_finds_the_status_it_would_write_writes_nothing_and_announces_nothing()
+    {
+        V1Pod[] pods = [Pod("a", true), Pod("b", true)];
+        PodScrape[] failing = [PodScrape.Failed("a", "connection refused"), PodScrape.Failed("b", "connection refused")];
+        var earlier = new ServiceAutoscalerState();
+        var first = AutoscalerRound.Run(earlier, T0, Service(), 2, pods, failing);
+        Assert.True(first.Publish);
+        Assert.Contains(first.Events, e => e.Reason == "MetricsUnavailable");
+        var service = Stored(earlier.Published!);
+
+        var next = new ServiceAutoscalerState();
+        var round = AutoscalerRound.Run(next, T0.AddSeconds(7), service, 2, pods, failing);
+
+        Assert.False(round.Publish);
+        Assert.Empty(round.Events);
+        Assert.Equal(earlier.Published!.DecisionTime, next.Published!.DecisionTime);
+        // The failures still count as reported: the repeat interval runs from here.
+        Assert.Empty(AutoscalerRound.Run(next, T0.AddSeconds(12), service, 2, pods, failing).Events);
+        Assert.Contains(AutoscalerRound.Run(next, T0.AddSeconds(13) + AutoscalerRound.RepeatScrapeWarningAfter, service, 2, pods, failing).Events,
+            e => e.Reason == "MetricsUnavailable");
+    }
+
+    [Fact]
+    public void A_new_leader_writes_and_announces_what_differs_from_the_stored_status()
+    {
+        V1Pod[] pods = [Pod("a", true), Pod("b", true)];
+        var earlier = new ServiceAutoscalerState();
+        AutoscalerRound.Run(earlier, T0, Service(), 2, pods, [Ok("a", 0, 10), Ok("b", 0, 10)]);
+        var healthy = Stored(earlier.Published!);
+        var onePod = new ServiceAutoscalerState();
+        AutoscalerRound.Run(onePod, T0, Service(), 2, [Pod("a", true)], [PodScrape.Failed("a", "connection refused")]);
+        var fewerPods = Stored(onePod.Published!);
+
+        // Metrics were fine when the status was written: the failure is news.
+        var failing = AutoscalerRound.Run(new ServiceAutoscalerState(), T0.AddSeconds(7), healthy, 2, pods,
+            [PodScrape.Failed("a", "connection refused"), PodScrape.Failed("b", "connection refused")]);
+        Assert.True(failing.Publish);
+        Assert.Contains(failing.Events, e => e.Reason == "MetricsUnavailable");
+
+        // No metrics then and now: the status is written again (its pod counts changed), but the
+        // condition is the same, so nothing is announced.
+        var moved = AutoscalerRound.Run(new ServiceAutoscalerState(), T0.AddSeconds(7), fewerPods, 2, pods,
+            [PodScrape.Failed("a", "connection refused"), PodScrape.Failed("b", "connection refused")]);
+        Assert.True(moved.Publish);
+        Assert.Empty(moved.Events);
+    }
+
     [Fact]
     public void A_failing_pod_is_one_warning_and_one_event_per_repeat_interval()
     {

@@ -69,4 +69,15 @@ public sealed class AutoscalerSettingsFactoryTests
         Assert.Equal((1, 1), (policy.MinReplicas, policy.MaxReplicas));
         Assert.Equal(TimeSpan.FromSeconds(1), AutoscalerSettingsFactory.Signals(new AutoscalingSpec { MetricsIntervalSeconds = 0 }).ScrapeInterval);
     }
+
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData(1, 1)]
+    [InlineData(4, 4)]
+    public void The_batchers_instances_are_the_specs_else_one_until_the_pods_report(int? instances, int expected)
+    {
+        var shape = AutoscalerSettingsFactory.Batcher(new ServingSpec { MaxBatchSize = 16, MaxQueueDelayMs = 3, Instances = instances });
+
+        Assert.Equal((16, TimeSpan.FromMilliseconds(3), expected), (shape.MaxBatchSize, shape.MaxQueueDelay, shape.Instances));
+    }
 }

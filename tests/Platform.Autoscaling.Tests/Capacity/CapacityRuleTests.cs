@@ -38,6 +38,22 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
+    public void Capacity_per_pod_counts_the_instances_the_pods_report_not_the_specs()
+    {
+        var reported = WithCurve(Load(3, 3, rate: 1500));
+        reported = reported with { Pods = [.. reported.Pods.Select((p, i) => p with { ModelInstances = i == 0 ? 4 : 2 })] };
+        var twoPerPod = PodCapacityModel.RateAtSlo(Cpu, Rated.Batcher! with { Instances = 2 }, Rated.TargetLatencyP95!.Value);
+
+        var decision = Decide(0, 3, reported, settings: Rated);
+
+        Assert.True(twoPerPod > PerPod * 1.5, $"two instances sustain {twoPerPod}/s, one {PerPod}/s");
+        Assert.Equal((int)Math.Ceiling(1500 * (1 + CapacityRule.InitialMargin) / twoPerPod), decision.DesiredReplicas);
+        Assert.Contains("2 instances each", decision.Message, StringComparison.Ordinal);
+        // Without reports the batcher's own count (the spec's, else 1) applies.
+        Assert.Contains("1 instance each", Decide(0, 3, WithCurve(Load(3, 3, rate: 1500)), settings: Rated).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pods_that_just_turned_ready_do_not_multiply_the_measured_rate_but_unmeasured_ones_do()
     {
         var measured = WithCurve(Load(3, 3, rate: 1500));

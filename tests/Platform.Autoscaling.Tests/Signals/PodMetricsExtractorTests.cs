@@ -68,6 +68,41 @@ public class PodMetricsExtractorTests
     }
 
     [Theory]
+    [InlineData("", null)]
+    [InlineData("platform_model_instances{model=\"m\"} 0\n", null)]
+    [InlineData("platform_model_instances{model=\"m\"} 1\n", 1)]
+    [InlineData("platform_model_instances{model=\"m\"} 4\n", 4)]
+    public void Reads_the_instances_the_pod_runs_once_its_model_is_loaded(string line, int? expected)
+    {
+        Assert.Equal(expected, Extract(Gauges + line).ModelInstances);
+    }
+
+    [Fact]
+    public async Task Reads_the_instances_gauge_as_prometheus_net_writes_it()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(registry);
+        factory.CreateGauge(PodMetrics.QueueDepth, "q").Set(0);
+        factory.CreateGauge(PodMetrics.InFlight, "f").Set(0);
+        factory.CreateGauge(PodMetrics.ModelInstances, "i", [PodMetrics.ModelLabel]).WithLabels("m").Set(2);
+        using var body = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(body);
+        body.Position = 0;
+
+        Assert.Equal(2, PodMetricsExtractor.Extract("pod-1", T0, await ExpositionParser.ParseAsync(body)).ModelInstances);
+    }
+
+    [Theory]
+    [InlineData("platform_model_instances 1.5\n", "expected a whole number")]
+    [InlineData("platform_model_instances -1\n", "expected a finite non-negative number")]
+    [InlineData("platform_model_instances NaN\n", "expected a finite non-negative number")]
+    public void A_bad_instance_count_is_a_contract_violation(string line, string reason)
+    {
+        var error = Assert.Throws<PodMetricsContractException>(() => Extract(Gauges + line));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("platform_inference_batch_service_seconds{batch_size=\"0\"} 0.1\n", "batch_size=\"0\", expected a positive integer")]
     [InlineData("platform_inference_batch_service_seconds{batch_size=\"x\"} 0.1\n", "expected a positive integer")]
     [InlineData("platform_inference_batch_service_seconds{batch_size=\"2\"} -0.1\n", "expected a finite non-negative number")]

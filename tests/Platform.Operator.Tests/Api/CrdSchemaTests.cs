@@ -51,7 +51,6 @@ public sealed class CrdSchemaTests
     [InlineData("spec.serving.maxBatchSize", 8, 1, 1024)]
     [InlineData("spec.serving.maxQueueDelayMs", 2, 0, 10000)]
     [InlineData("spec.serving.queueCapacity", 256, 1, 100000)]
-    [InlineData("spec.serving.instances", 1, 1, 16)]
     [InlineData("spec.serving.timeoutMs", 30000, 1, 3600000)]
     [InlineData("spec.serving.drainTimeoutSeconds", 30, 0, 3600)]
     [InlineData("spec.serving.priorityLevels", 2, 1, 16)]
@@ -66,6 +65,17 @@ public sealed class CrdSchemaTests
         Assert.Equal(defaultValue, Number(schema["default"]));
         Assert.Equal(minimum, Number(schema["minimum"]));
         Assert.Equal(maximum, Number(schema["maximum"]));
+    }
+
+    [Fact]
+    public void Instances_are_optional_so_the_pod_can_choose_its_layout()
+    {
+        var schema = CrdSchema.At("spec.serving.instances");
+        Assert.Equal("integer", (string?)schema["type"]);
+        Assert.Null(schema["default"]);
+        Assert.Equal(1, Number(schema["minimum"]));
+        Assert.Equal(16, Number(schema["maximum"]));
+        Assert.Contains("picks the fastest", (string?)schema["description"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,5 +80,36 @@ public sealed class LeaderElectionEndToEndTests
         Assert.Empty(writes);
     }
 
+    [Fact]
+    public async Task A_new_leader_finding_the_autoscaling_status_it_would_write_writes_and_announces_nothing()
+    {
+        await using var cluster = await OperatorCluster.StartAsync([.. FastElection, "--Operator:LeaderElection:Identity=first"]);
+        await cluster.CreateAsync(OperatorCluster.NewService("scaled", s => s.Autoscaling.MetricsIntervalSeconds = 1));
+        var deployment = await cluster.WaitForAsync(KubeResources.Deployments, "scaled");
+        // A ready pod of the Deployment's template, without an IP: every scrape fails, so the autoscaler has no metrics.
+        cluster.Api.Store.Create(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = "scaled-0", ["namespace"] = "ml", ["labels"] = deployment["spec"]!["template"]!["metadata"]!["labels"]!.DeepClone() },
+            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "pod", ["image"] = "pod:1" }) },
+        });
+        cluster.Api.Store.Mutate(KubeResources.Pods, "ml", "scaled-0",
+            p => p["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }) }, "kubelet");
+        await cluster.WaitForAsync(OperatorCluster.InferenceServices, "scaled",
+            s => OperatorCluster.Condition(s, ConditionTypes.ScalingActive, "reason") == "NoMetrics"
+                && s["status"]?["autoscaling"]?["lastDecision"]?["message"]?.ToString().Contains("scaled-0", StringComparison.Ordinal) == true);
+        Assert.Single(cluster.Events("scaled"), e => (string?)e["reason"] == "MetricsUnavailable");
+
+        var mark = cluster.Api.Requests.Mark();
+        await cluster.StopOperatorAsync(cluster.Operators[0]);
+        var second = await cluster.StartOperatorAsync([.. FastElection, "--Operator:LeaderElection:Identity=second"]);
+        await OperatorCluster.Runner(second).Synced.WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var writes = cluster.Api.Requests.Since(mark).Where(r => r.IsWrite && r.Resource != "leases").Select(r => $"{r.Verb} {r.Resource}/{r.Subresource}/{r.Name}").ToList();
+        Assert.Empty(writes);
+    }
+
     private static string? Holder(OperatorCluster cluster) => cluster.Get(KubeResources.Leases, "platform-operator")?["spec"]?["holderIdentity"]?.ToString();
 }

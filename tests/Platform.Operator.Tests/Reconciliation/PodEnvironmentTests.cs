@@ -58,6 +58,7 @@ public sealed class PodEnvironmentTests
         Assert.Equal("8", env["Batching__MaxBatchSize"]);
         Assert.DoesNotContain("Model__Version", env.Keys);
         Assert.DoesNotContain("Model__IntraOpThreads", env.Keys);
+        Assert.DoesNotContain("Model__Instances", env.Keys);
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("Warmup__", StringComparison.Ordinal));
         foreach (var section in (string[])["RateLimits__", "Cache__", "Jobs__", "Preprocessing__", "Postprocessing__", "Gpu__"])
         {
@@ -78,16 +79,23 @@ public sealed class PodEnvironmentTests
     }
 
     [Theory]
-    [InlineData("4", 1, "4")]
-    [InlineData("4", 2, "2")]
-    [InlineData("3", 2, "1")]
-    [InlineData("500m", 1, "1")]
-    [InlineData("2500m", 1, "2")]
-    public void Onnx_runtime_threads_share_the_replicas_cpus_among_instances(string cpu, int instances, string expected)
+    [InlineData(null, null)]
+    [InlineData("4", null)]
+    [InlineData("4", 2)]
+    [InlineData(null, 3)]
+    [InlineData("500m", 1)]
+    public void Instances_reach_the_pod_only_when_set_and_threads_are_left_to_its_cpu_quota(string? cpu, int? instances)
     {
-        var service = TestServices.Pvc(s => { s.Resources.Cpu = new ResourceQuantity(cpu); s.Serving.Instances = instances; });
+        var service = TestServices.Pvc(s =>
+        {
+            s.Resources.Cpu = cpu is null ? null : new ResourceQuantity(cpu);
+            s.Serving.Instances = instances;
+        });
 
-        Assert.Equal(expected, TestServices.Env(new V1Container { Env = PodEnvironment.Build(service, TestServices.Settings) })["Model__IntraOpThreads"]);
+        var env = TestServices.Env(new V1Container { Env = PodEnvironment.Build(service, TestServices.Settings) });
+
+        Assert.DoesNotContain("Model__IntraOpThreads", env.Keys);
+        Assert.Equal(instances?.ToString(System.Globalization.CultureInfo.InvariantCulture), env.GetValueOrDefault("Model__Instances"));
     }
 
     [Fact]
@@ -96,6 +104,7 @@ public sealed class PodEnvironmentTests
         var service = TestServices.Pvc(s =>
         {
             s.Resources.Cpu = new ResourceQuantity("2");
+            s.Serving.Instances = 2;
             s.Serving.WarmupBatchSizes = [1];
             s.Env =
             [
@@ -117,26 +126,33 @@ public sealed class PodEnvironmentTests
         var env = PodEnvironment.Build(service, TestServices.Settings);
 
         var user = env.SkipWhile(e => e.Name != "Server__MaxRequestBodyBytes").Select(e => e.Name).ToList();
-        Assert.Equal(["Server__MaxRequestBodyBytes", "model__maxbatchsize", "Warmup__Iterations", "POD_NAME"], user);
+        Assert.Equal(["Server__MaxRequestBodyBytes", "model__maxbatchsize", "Model__IntraOpThreads", "Warmup__Iterations", "POD_NAME"], user);
         Assert.Equal("/models/resnet50/model.onnx", env.Single(e => e.Name == "Model__Path").Value);
         Assert.Single(env, e => e.Name == "Batching__MaxBatchSize");
-        Assert.Equal(["Model__Path", "Batching__MaxBatchSize", "Model:Instances", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "Warmup__BatchSizes__5", "Model__IntraOpThreads", "DOTNET_Server__GrpcPort"],
+        Assert.Equal(["Model__Path", "Batching__MaxBatchSize", "Model:Instances", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "Warmup__BatchSizes__5", "DOTNET_Server__GrpcPort"],
             PodEnvironment.OverriddenUserVariables(service.Spec));
     }
 
     [Fact]
     public void Settings_the_operator_leaves_unset_stay_open_to_the_user()
     {
-        var service = TestServices.Pvc(s => s.Env =
-        [
-            new V1EnvVar { Name = "Warmup__BatchSizes__0", Value = "4" },
-            new V1EnvVar { Name = "Model__IntraOpThreads", Value = "3" },
-        ]);
+        // With the CPU limit set the pod still picks its own threads, so spec.env may choose them.
+        var service = TestServices.Pvc(s =>
+        {
+            s.Resources.Cpu = new ResourceQuantity("4");
+            s.Env =
+            [
+                new V1EnvVar { Name = "Warmup__BatchSizes__0", Value = "4" },
+                new V1EnvVar { Name = "Model__IntraOpThreads", Value = "3" },
+                new V1EnvVar { Name = "Model__Instances", Value = "2" },
+            ];
+        });
 
         var env = TestServices.Env(new V1Container { Env = PodEnvironment.Build(service, TestServices.Settings) });
 
         Assert.Equal("4", env["Warmup__BatchSizes__0"]);
         Assert.Equal("3", env["Model__IntraOpThreads"]);
+        Assert.Equal("2", env["Model__Instances"]);
         Assert.Empty(PodEnvironment.OverriddenUserVariables(service.Spec));
     }
 }
