@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Platform.InferencePod.Protocol;
@@ -64,8 +66,16 @@ public readonly ref struct JsonNumber
         }
         else if (d <= 9)
         {
-            do
+            while (true)
             {
+                if (digits <= MaxDigits - 8 && TryEightDigits(json, i, out var eight))
+                {
+                    mantissa = mantissa * 100_000_000 + eight;
+                    digits += 8;
+                    i += 8;
+                    continue;
+                }
+                if (i >= json.Length || (d = (uint)(json[i] - '0')) > 9) break;
                 if (digits < MaxDigits)
                 {
                     mantissa = mantissa * 10 + d;
@@ -78,7 +88,7 @@ public readonly ref struct JsonNumber
                     inexact |= d != 0;
                 }
                 i++;
-            } while (i < json.Length && (d = (uint)(json[i] - '0')) <= 9);
+            }
         }
         else
         {
@@ -90,9 +100,20 @@ public readonly ref struct JsonNumber
         {
             integer = false;
             i++;
-            if (i >= json.Length || (d = (uint)(json[i] - '0')) > 9) return false;
-            do
+            if (i >= json.Length || json[i] - '0' is < 0 or > 9) return false;
+            while (true)
             {
+                // Eight digits at once count as eight significant ones even when they start with
+                // zeros: fewer digits kept, never a mantissa past 19 digits.
+                if (digits <= MaxDigits - 8 && TryEightDigits(json, i, out var eight))
+                {
+                    mantissa = mantissa * 100_000_000 + eight;
+                    digits += 8;
+                    exponent -= 8;
+                    i += 8;
+                    continue;
+                }
+                if (i >= json.Length || (d = (uint)(json[i] - '0')) > 9) break;
                 if (digits < MaxDigits)
                 {
                     // Zeros before the first significant digit only scale the value.
@@ -108,7 +129,7 @@ public readonly ref struct JsonNumber
                     inexact |= d != 0;
                 }
                 i++;
-            } while (i < json.Length && (d = (uint)(json[i] - '0')) <= 9);
+            }
         }
 
         if (i < json.Length && (json[i] | 0x20) == 'e')
@@ -135,6 +156,23 @@ public readonly ref struct JsonNumber
 
         number = new JsonNumber(json[position..i], mantissa, exponent, negative, integer, inexact);
         position = i;
+        return true;
+    }
+
+    /// <summary>
+    /// Eight ASCII digits at json[i..] as their value, with a few integer operations instead of eight
+    /// multiply-adds (the SWAR technique of the fast_float library).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryEightDigits(ReadOnlySpan<byte> json, int i, out uint value)
+    {
+        value = 0;
+        if (json.Length - i < 8) return false;
+        var chunk = BinaryPrimitives.ReadUInt64LittleEndian(json.Slice(i, 8));
+        if ((((chunk + 0x4646_4646_4646_4646) | (chunk - 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080) != 0) return false;
+        chunk -= 0x3030_3030_3030_3030;
+        chunk = chunk * 10 + (chunk >> 8);
+        value = (uint)(((chunk & 0x0000_00FF_0000_00FF) * 0x000F_4240_0000_0064 + ((chunk >> 16) & 0x0000_00FF_0000_00FF) * 0x0000_2710_0000_0001) >> 32);
         return true;
     }
 
