@@ -66,16 +66,15 @@ public readonly ref struct JsonNumber
         }
         else if (d <= 9)
         {
-            while (true)
+            // Eight digits at a time while they come in eights, then one at a time.
+            while (digits <= MaxDigits - 8 && TryEightDigits(json, i, out var eight))
             {
-                if (digits <= MaxDigits - 8 && TryEightDigits(json, i, out var eight))
-                {
-                    mantissa = mantissa * 100_000_000 + eight;
-                    digits += 8;
-                    i += 8;
-                    continue;
-                }
-                if (i >= json.Length || (d = (uint)(json[i] - '0')) > 9) break;
+                mantissa = mantissa * 100_000_000 + eight;
+                digits += 8;
+                i += 8;
+            }
+            while (i < json.Length && (d = (uint)(json[i] - '0')) <= 9)
+            {
                 if (digits < MaxDigits)
                 {
                     mantissa = mantissa * 10 + d;
@@ -101,19 +100,17 @@ public readonly ref struct JsonNumber
             integer = false;
             i++;
             if (i >= json.Length || json[i] - '0' is < 0 or > 9) return false;
-            while (true)
+            // Eight digits at once count as eight significant ones even when they start with
+            // zeros: fewer digits kept, never a mantissa past 19 digits.
+            while (digits <= MaxDigits - 8 && TryEightDigits(json, i, out var eight))
             {
-                // Eight digits at once count as eight significant ones even when they start with
-                // zeros: fewer digits kept, never a mantissa past 19 digits.
-                if (digits <= MaxDigits - 8 && TryEightDigits(json, i, out var eight))
-                {
-                    mantissa = mantissa * 100_000_000 + eight;
-                    digits += 8;
-                    exponent -= 8;
-                    i += 8;
-                    continue;
-                }
-                if (i >= json.Length || (d = (uint)(json[i] - '0')) > 9) break;
+                mantissa = mantissa * 100_000_000 + eight;
+                digits += 8;
+                exponent -= 8;
+                i += 8;
+            }
+            while (i < json.Length && (d = (uint)(json[i] - '0')) <= 9)
+            {
                 if (digits < MaxDigits)
                 {
                     // Zeros before the first significant digit only scale the value.
