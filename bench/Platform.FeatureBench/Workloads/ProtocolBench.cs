@@ -68,7 +68,7 @@ internal static class ProtocolBench
                 using var request = requests.Json();
                 await TensorRequests.SendAsync(pod.Client, request, ct);
             }, Reference: BinaryName),
-            new("REST, JSON as Python writes float32 (17 digits)", async ct =>
+            new("REST, JSON as Python writes float32 (up to 17 digits)", async ct =>
             {
                 using var request = requests.JsonPython();
                 await TensorRequests.SendAsync(pod.Client, request, ct);
