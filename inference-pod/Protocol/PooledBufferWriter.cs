@@ -13,6 +13,13 @@ public sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWrit
 
     public void Advance(int count) => _written += count;
 
+    /// <summary>Takes back the last <paramref name="count"/> bytes written.</summary>
+    public void Unwrite(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _written);
+        _written -= count;
+    }
+
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);

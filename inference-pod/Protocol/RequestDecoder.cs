@@ -21,10 +21,24 @@ public static class RequestDecoder
     /// <param name="jsonLength">Length of the JSON header (the whole body without the binary extension).</param>
     public static void Decode(ReadOnlyMemory<byte> body, int jsonLength, ModelMetadata model, int maxBatchSize, int priorityLevels, InferenceRequest request)
     {
+        if (!TryDecode(body, jsonLength, model, maxBatchSize, priorityLevels, request, fast: true))
+            TryDecode(body, jsonLength, model, maxBatchSize, priorityLevels, request, fast: false);
+    }
+
+    /// <summary>
+    /// Decodes the request; with <paramref name="fast"/>, data arrays go through <see cref="JsonTensorData"/>
+    /// and the reader resumes after them. Returns false (nothing thrown) when such a request is not valid
+    /// JSON: a reader that resumed past skipped text reports the wrong line and byte, so the caller
+    /// decodes it again without the fast path for the error message.
+    /// </summary>
+    private static bool TryDecode(ReadOnlyMemory<byte> body, int jsonLength, ModelMetadata model, int maxBatchSize, int priorityLevels, InferenceRequest request, bool fast)
+    {
         var json = body.Span[..jsonLength];
         var binary = body[jsonLength..];
         var inputs = new RequestTensor?[model.Inputs.Count];
         var binaryOffset = 0;
+        // Where in json the reader's text starts (past 0 once it resumed after a fast-decoded array).
+        var readerStart = fast ? 0 : -1;
         try
         {
             var reader = new Utf8JsonReader(json, ReaderOptions);
@@ -37,7 +51,7 @@ public static class RequestDecoder
                     Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array");
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        DecodeInput(ref reader, json, binary, ref binaryOffset, model, maxBatchSize, inputs, request);
+                        DecodeInput(ref reader, ref readerStart, json, binary, ref binaryOffset, model, maxBatchSize, inputs, request);
                     }
                 }
                 else if (property.SequenceEqual("id"u8))
@@ -64,6 +78,7 @@ public static class RequestDecoder
         }
         catch (JsonException e)
         {
+            if (readerStart > 0) return false;
             throw JsonErrors.NotJson(json, e);
         }
         catch (InvalidOperationException)
@@ -75,6 +90,7 @@ public static class RequestDecoder
         if (binaryOffset != binary.Length)
             throw InferenceError.BadRequest($"the body has {binary.Length} bytes of binary data but the inputs declare {binaryOffset} (binary_data_size)");
         RequestValidation.SetInputs(request, model, inputs);
+        return true;
     }
 
     private static bool ReadProperty(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
@@ -93,7 +109,8 @@ public static class RequestDecoder
         if (!reader.Read() || reader.TokenType != type) throw InferenceError.BadRequest(message);
     }
 
-    private static void DecodeInput(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ReadOnlyMemory<byte> binary, ref int binaryOffset,
+    /// <param name="readerStart">Where in <paramref name="json"/> the reader's text starts; -1 without the fast path.</param>
+    private static void DecodeInput(ref Utf8JsonReader reader, ref int readerStart, ReadOnlySpan<byte> json, ReadOnlyMemory<byte> binary, ref int binaryOffset,
         ModelMetadata model, int maxBatchSize, RequestTensor?[] inputs, InferenceRequest request)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw InferenceError.BadRequest("each entry of 'inputs' must be an object");
@@ -101,6 +118,8 @@ public static class RequestDecoder
         TensorDataType? dataType = null;
         long[]? shape = null;
         var dataStart = -1;
+        // The data array already in the tensor buffer (fast path); null when it is still to decode.
+        byte[]? decoded = null;
         long binarySize = -1;
         while (ReadProperty(ref reader, out var property))
         {
@@ -109,6 +128,7 @@ public static class RequestDecoder
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String) throw InferenceError.BadRequest("an input's 'name' must be a string");
                 name = reader.GetString();
+                decoded = null;
             }
             else if (property.SequenceEqual("datatype"u8))
             {
@@ -117,16 +137,26 @@ public static class RequestDecoder
                 if (!TensorDataTypes.TryParse(reader.ValueSpan, out var parsed))
                     throw RequestValidation.UnsupportedDataType(name, reader.GetString()!);
                 dataType = parsed;
+                decoded = null;
             }
             else if (property.SequenceEqual("shape"u8))
             {
                 shape = DecodeShape(ref reader, name);
+                decoded = null;
             }
             else if (property.SequenceEqual("data"u8))
             {
                 reader.Read();
-                dataStart = (int)reader.TokenStartIndex;
-                reader.Skip();
+                if (readerStart < 0)
+                {
+                    dataStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                }
+                else
+                {
+                    dataStart = readerStart + (int)reader.TokenStartIndex;
+                    decoded = TryDecodeData(ref reader, ref readerStart, json, dataStart, model, name, dataType, shape, maxBatchSize, inputs, request);
+                }
             }
             else if (property.SequenceEqual("parameters"u8))
             {
@@ -152,10 +182,15 @@ public static class RequestDecoder
             data = binary.Slice(binaryOffset, bytes);
             binaryOffset += bytes;
         }
+        else if (decoded is not null)
+        {
+            data = decoded.AsMemory(0, bytes);
+        }
         else if (dataStart >= 0)
         {
             var buffer = request.RentBuffer(Math.Max(bytes, 1));
-            DecodeData(json[dataStart..], spec.DataType, elements, name, shape, buffer.AsSpan(0, bytes));
+            if (readerStart < 0 || !JsonTensorData.TryDecode(json, dataStart, spec.DataType, elements, buffer.AsSpan(0, bytes), out _))
+                DecodeData(json[dataStart..], spec.DataType, elements, name, shape, buffer.AsSpan(0, bytes));
             data = buffer.AsMemory(0, bytes);
         }
         else
@@ -163,6 +198,58 @@ public static class RequestDecoder
             throw InferenceError.BadRequest($"input '{name}' has neither 'data' nor binary_data_size");
         }
         inputs[index] = new RequestTensor(spec.Name, spec.DataType, shape, data);
+    }
+
+    /// <summary>
+    /// The fast path for a data array, the reader on its '[': when the input is already known to be
+    /// valid (name, datatype and shape came first) decodes it into a tensor buffer and returns that;
+    /// otherwise only checks it (decoded once the input is known). Either way the reader resumes
+    /// at the array's ']'. When the fast path declines, the reader skips the array as usual.
+    /// </summary>
+    private static byte[]? TryDecodeData(ref Utf8JsonReader reader, ref int readerStart, ReadOnlySpan<byte> json, int dataStart,
+        ModelMetadata model, string? name, TensorDataType? dataType, long[]? shape, int maxBatchSize, RequestTensor?[] inputs, InferenceRequest request)
+    {
+        byte[]? buffer = null;
+        int end;
+        if (Known(model, name, dataType, shape, maxBatchSize, inputs) is var (type, elements, bytes) && bytes >= 0)
+        {
+            buffer = request.RentBuffer(Math.Max(bytes, 1));
+            if (!JsonTensorData.TryDecode(json, dataStart, type, elements, buffer.AsSpan(0, bytes), out end))
+            {
+                buffer = null;
+                if (!JsonTensorData.TrySkip(json, dataStart, out end)) end = -1;
+            }
+        }
+        else if (!JsonTensorData.TrySkip(json, dataStart, out end))
+        {
+            end = -1;
+        }
+        if (end < 0)
+        {
+            reader.Skip();
+            return null;
+        }
+        // Resume as if the array were empty: a reader with the state after its '[' reading on from its ']'.
+        reader = new Utf8JsonReader(json[end..], isFinalBlock: true, reader.CurrentState);
+        readerStart = end;
+        reader.Read();
+        return buffer;
+    }
+
+    /// <summary>The input's datatype, element count and byte size when it would pass validation as it stands; bytes -1 otherwise.</summary>
+    private static (TensorDataType Type, long Elements, int Bytes) Known(ModelMetadata model, string? name, TensorDataType? dataType, long[]? shape, int maxBatchSize, RequestTensor?[] inputs)
+    {
+        if (name is null || dataType is null || shape is null) return (default, 0, -1);
+        try
+        {
+            var (_, elements, bytes) = RequestValidation.ResolveInput(model, name, dataType, shape, maxBatchSize, inputs);
+            return (dataType.Value, elements, bytes);
+        }
+        catch (InferenceError)
+        {
+            // Reported, in its turn, once all of the input's properties are read.
+            return (default, 0, -1);
+        }
     }
 
     private static long[] DecodeShape(ref Utf8JsonReader reader, string? name)

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Platform.Contracts;
 using Platform.InferencePod.Inference;
@@ -79,9 +77,8 @@ public static class ResponseEncoder
             }
             else
             {
-                writer.WriteStartArray("data"u8);
-                WriteData(writer, output.DataType, output.Data);
-                writer.WriteEndArray();
+                writer.WritePropertyName("data"u8);
+                JsonTensorWriter.WriteData(writer, output.DataType, output.Data);
             }
             writer.WriteEndObject();
         }
@@ -97,27 +94,4 @@ public static class ResponseEncoder
     private static (int Index, bool Binary) Selected(InferenceRequest request, int s) => request.Outputs is null
         ? (s, request.BinaryOutputs)
         : (request.Outputs[s].OutputIndex, request.Outputs[s].Binary || request.BinaryOutputs);
-
-    private static void WriteData(Utf8JsonWriter writer, TensorDataType type, ReadOnlySpan<byte> data)
-    {
-        switch (type)
-        {
-            case TensorDataType.Fp32: foreach (var v in MemoryMarshal.Cast<byte, float>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.Fp64: foreach (var v in MemoryMarshal.Cast<byte, double>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.Fp16: foreach (var v in MemoryMarshal.Cast<byte, Half>(data)) writer.WriteNumberValue((float)v); break;
-            case TensorDataType.Bf16:
-                for (var i = 0; i < data.Length; i += 2)
-                    writer.WriteNumberValue(BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(data[i..]) << 16));
-                break;
-            case TensorDataType.Int64: foreach (var v in MemoryMarshal.Cast<byte, long>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.Int32: foreach (var v in MemoryMarshal.Cast<byte, int>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.Int16: foreach (var v in MemoryMarshal.Cast<byte, short>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.Int8: foreach (var v in MemoryMarshal.Cast<byte, sbyte>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.UInt64: foreach (var v in MemoryMarshal.Cast<byte, ulong>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.UInt32: foreach (var v in MemoryMarshal.Cast<byte, uint>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.UInt16: foreach (var v in MemoryMarshal.Cast<byte, ushort>(data)) writer.WriteNumberValue(v); break;
-            case TensorDataType.UInt8: foreach (var v in data) writer.WriteNumberValue(v); break;
-            case TensorDataType.Bool: foreach (var v in data) writer.WriteBooleanValue(v != 0); break;
-        }
-    }
 }

@@ -19,6 +19,7 @@ internal sealed class TensorRequests
 {
     private readonly string _path;
     private readonly byte[] _json;
+    private readonly byte[] _jsonPython;
     private readonly byte[] _binary;
     private readonly int _binaryHeaderLength;
 
@@ -28,6 +29,7 @@ internal sealed class TensorRequests
             throw new InvalidOperationException($"model '{model.Name}': the protocol comparison sends and reads FP32 tensors only");
         _path = $"/v2/models/{model.Name}/infer";
         _json = Body(model, inputs, shapes, binary: false, out _);
+        _jsonPython = Body(model, inputs, shapes, binary: false, out _, pythonReprs: true);
         _binary = Body(model, inputs, shapes, binary: true, out _binaryHeaderLength);
         Grpc = new ModelInferRequest { ModelName = model.Name, Id = "featurebench" };
         for (var i = 0; i < inputs.Count; i++)
@@ -40,10 +42,14 @@ internal sealed class TensorRequests
     }
 
     public int JsonBytes => _json.Length;
+    public int JsonPythonBytes => _jsonPython.Length;
     public int BinaryBytes => _binary.Length;
     public ModelInferRequest Grpc { get; }
 
     public HttpRequestMessage Json(string? cacheControl = null) => Message(_json, null, cacheControl);
+
+    /// <summary>The JSON request with each value as Python's json writes a float32 it holds as a double: up to 17 significant digits (0.48500001430511475).</summary>
+    public HttpRequestMessage JsonPython(string? cacheControl = null) => Message(_jsonPython, null, cacheControl);
 
     public HttpRequestMessage Binary(string? cacheControl = null) => Message(_binary, _binaryHeaderLength, cacheControl);
 
@@ -100,7 +106,7 @@ internal sealed class TensorRequests
         return message;
     }
 
-    private static byte[] Body(ModelMetadata model, IReadOnlyList<float[]> inputs, long[][] shapes, bool binary, out int headerLength)
+    private static byte[] Body(ModelMetadata model, IReadOnlyList<float[]> inputs, long[][] shapes, bool binary, out int headerLength, bool pythonReprs = false)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -125,7 +131,11 @@ internal sealed class TensorRequests
                 else
                 {
                     json.WriteStartArray("data");
-                    foreach (var value in inputs[i]) json.WriteNumberValue(value);
+                    foreach (var value in inputs[i])
+                    {
+                        if (pythonReprs) json.WriteRawValue(((double)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                        else json.WriteNumberValue(value);
+                    }
                     json.WriteEndArray();
                 }
                 json.WriteEndObject();

@@ -17,6 +17,8 @@ namespace Platform.FeatureBench.Workloads;
 /// </summary>
 internal static class ProtocolBench
 {
+    private const string BinaryName = "REST, binary tensor extension";
+
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         using (var mlp = new RawModel(Path.Combine(options.ModelsDirectory, "mlp.onnx"), options.Threads))
@@ -46,24 +48,31 @@ internal static class ProtocolBench
         Check("gRPC", expected, GrpcOutputs(await pod.Grpc.ModelInferAsync(requests.Grpc, cancellationToken: cancellationToken)));
         Check("REST binary", expected, await TensorRequests.OutputsAsync(pod.Client, requests.Binary(), model, cancellationToken));
         Check("REST JSON", expected, await TensorRequests.OutputsAsync(pod.Client, requests.Json(), model, cancellationToken));
+        Check("REST JSON as Python writes it", expected, await TensorRequests.OutputsAsync(pod.Client, requests.JsonPython(), model, cancellationToken));
         var inputBytes = inputs.Sum(i => i.Length * sizeof(float));
-        Console.Error.WriteLine($"[protocols] {model.Name}: input {inputBytes:#,0} bytes; REST binary body {requests.BinaryBytes:#,0} bytes, JSON body {requests.JsonBytes:#,0} bytes; gRPC, binary and JSON answers match the raw Run");
+        Console.Error.WriteLine($"[protocols] {model.Name}: input {inputBytes:#,0} bytes; REST binary body {requests.BinaryBytes:#,0} bytes, JSON body {requests.JsonBytes:#,0} bytes ({requests.JsonPythonBytes:#,0} as Python writes it); gRPC, binary and JSON answers match the raw Run");
 
         var rawName = $"raw Run ({model.Name})";
         var variants = new List<Variant>
         {
             Variant.InProcess(rawName, () => Release(raw.Run(pinned))),
             new("gRPC ModelInfer, raw_input_contents", async ct => { await pod.Grpc.ModelInferAsync(requests.Grpc, cancellationToken: ct); }),
-            new("REST, binary tensor extension", async ct =>
+            new(BinaryName, async ct =>
             {
                 using var request = requests.Binary();
                 await TensorRequests.SendAsync(pod.Client, request, ct);
             }),
+            // JSON against the binary extension: what the text form costs on top of the same request.
             new("REST, JSON", async ct =>
             {
                 using var request = requests.Json();
                 await TensorRequests.SendAsync(pod.Client, request, ct);
-            }),
+            }, Reference: BinaryName),
+            new("REST, JSON as Python writes float32 (up to 17 digits)", async ct =>
+            {
+                using var request = requests.JsonPython();
+                await TensorRequests.SendAsync(pod.Client, request, ct);
+            }, Reference: BinaryName),
         };
         var run = await InterleavedRun.RunAsync($"protocols: {model.Name}, batch 1, {inputBytes / 1024.0:#,0.#} KB input", variants, options, cancellationToken);
         Report.Write(output, run, rawName);
