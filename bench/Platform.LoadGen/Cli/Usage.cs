@@ -21,6 +21,7 @@ internal static class Usage
           --priority P           parameters.priority (1 = highest)
           --slo-ms X             goodput counts answers within X ms (default --timeout-ms, else every success)
           --connections C        connection pool size (default: concurrency, or 512 in open mode)
+          --expect-continue      send "Expect: 100-continue": bodies go out only when the server asks
           --client-timeout 30s   the client gives up on an answer after this long
           --ready-timeout 30s    wait this long for /v2/health/ready before giving up
           --seed S               random input seed (default 42)

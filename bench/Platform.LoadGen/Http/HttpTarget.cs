@@ -14,7 +14,7 @@ internal sealed class HttpTarget : IDisposable
 
     public static async Task<HttpTarget> PrepareAsync(HttpOptions options, TimeProvider time, CancellationToken cancel)
     {
-        var client = new InferenceClient(options.BaseUrl, options.Model, options.PoolSize, options.ClientTimeout);
+        var client = new InferenceClient(options.BaseUrl, options.Model, options.PoolSize, options.ClientTimeout, options.ExpectContinue);
         try
         {
             await client.WaitReadyAsync(options.ReadyTimeout, time, cancel);

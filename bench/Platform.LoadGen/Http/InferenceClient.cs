@@ -15,7 +15,7 @@ internal sealed class InferenceClient : IDisposable
     private readonly Uri _inferUri;
     private readonly string _model;
 
-    public InferenceClient(Uri baseUrl, string model, int connections, TimeSpan clientTimeout)
+    public InferenceClient(Uri baseUrl, string model, int connections, TimeSpan clientTimeout, bool expectContinue = false)
     {
         var handler = new SocketsHttpHandler
         {
@@ -29,6 +29,9 @@ internal sealed class InferenceClient : IDisposable
             AllowAutoRedirect = false,
         };
         _http = new HttpClient(handler) { Timeout = clientTimeout };
+        // "Expect: 100-continue": the body goes out only once the server asks for it, so a request
+        // the server refuses from its headers alone (a full queue) costs no upload.
+        _http.DefaultRequestHeaders.ExpectContinue = expectContinue;
         _baseUrl = baseUrl;
         _model = model;
         _inferUri = new Uri(baseUrl, InferenceProtocol.InferPath(Uri.EscapeDataString(model)));

@@ -12,8 +12,7 @@ internal static class RawCommand
         args.RejectUnknown("raw");
         var results = Measure(options, TimeProvider.System, cancel);
         Print(results, options.Provider);
-        // The process's resident memory after every size ran: what a bare ONNX Runtime process holds, to set a server's beside.
-        JsonReport.WriteIfAsked(options.JsonPath, new { Command = "raw", Options = options, Results = results, ResidentBytes = Environment.WorkingSet });
+        JsonReport.WriteIfAsked(options.JsonPath, new { Command = "raw", Options = options, Results = results });
         return 0;
     }
 

@@ -2,7 +2,7 @@ using Platform.LoadGen.Measurement;
 
 namespace Platform.LoadGen.Raw;
 
-/// <summary>One batch size measured on a bare InferenceSession: the ceiling a server could reach.</summary>
+/// <summary>One batch size measured on a bare InferenceSession: the ceiling a server could reach, and the process's resident memory right after it, the session still loaded.</summary>
 internal sealed record RawRunSummary(
     string Model,
     int Threads,
@@ -11,4 +11,5 @@ internal sealed record RawRunSummary(
     double Seconds,
     double RunsPerSecond,
     double RowsPerSecond,
-    LatencySummary RunLatency);
+    LatencySummary RunLatency,
+    long ResidentBytes);

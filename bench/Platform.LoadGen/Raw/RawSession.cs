@@ -119,7 +119,8 @@ internal sealed class RawSession : IDisposable
             seconds,
             latencies.Count / seconds,
             latencies.Count * (double)batch / seconds,
-            LatencySummary.FromTicks(latencies, _time.TimestampFrequency)!);
+            LatencySummary.FromTicks(latencies, _time.TimestampFrequency)!,
+            Environment.WorkingSet);
     }
 
     private static OrtValue CreateRandomInput(string name, NodeMetadata meta, int batch, Random random)
