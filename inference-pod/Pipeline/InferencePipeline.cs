@@ -145,12 +145,15 @@ public sealed class InferencePipeline
     {
         if (_scheduler.QueuedRequests >= _scheduler.Capacity) throw Refusals.QueueFull(_scheduler.Capacity);
         // Before the body is read the request's rows are unknown: judge it as one row with the longest wait.
-        if (_scheduler.QueuedRequests > 0 && Admission(1, maxWait) == AdmissionVerdict.BacklogTooLong)
+        if (_scheduler.QueuedRequests > 0 && Admission(1, maxWait, out _) == AdmissionVerdict.BacklogTooLong)
             throw Refusals.BacklogTooLong(_scheduler.EstimateBacklog());
     }
 
-    private AdmissionVerdict Admission(int rows, TimeSpan remaining) =>
-        AdmissionPolicy.Decide(_scheduler.EstimateCompletion(rows), _scheduler.EstimateCompute(rows), remaining);
+    private AdmissionVerdict Admission(int rows, TimeSpan remaining, out TimeSpan ownCompute)
+    {
+        ownCompute = _scheduler.EstimateCompute(rows);
+        return AdmissionPolicy.Decide(_scheduler.EstimateCompletion(rows), ownCompute, remaining);
+    }
 
     /// <summary>The nearest of: the call's longest wait, the request's own timeout, the transport's deadline.</summary>
     private long Deadline(InferenceRequest request, CallContext call, long from, TimeSpan maxWait)
@@ -239,10 +242,10 @@ public sealed class InferencePipeline
             // A client that waits is refused at once when the backlog would outlast its deadline
             // (429: retrying later helps), or when its own compute alone would (504: it does not).
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-            switch (Admission(request.Rows, remaining))
+            switch (Admission(request.Rows, remaining, out var own))
             {
                 case AdmissionVerdict.ComputeExceedsDeadline:
-                    throw Refusals.ComputeExceedsDeadline(_scheduler.EstimateCompute(request.Rows), remaining);
+                    throw Refusals.ComputeExceedsDeadline(own, remaining);
                 case AdmissionVerdict.BacklogTooLong:
                     throw Refusals.BacklogTooLong(_scheduler.EstimateBacklog());
             }

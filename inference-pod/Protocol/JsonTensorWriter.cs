@@ -30,14 +30,14 @@ public static class JsonTensorWriter
                 for (var i = 0; i < data.Length; i += 2)
                     AppendFloat(text, writer, BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(data[i..]) << 16));
                 break;
-            case TensorDataType.Int64: foreach (var v in MemoryMarshal.Cast<byte, long>(data)) AppendInteger(text, v); break;
-            case TensorDataType.Int32: foreach (var v in MemoryMarshal.Cast<byte, int>(data)) AppendInteger(text, v); break;
-            case TensorDataType.Int16: foreach (var v in MemoryMarshal.Cast<byte, short>(data)) AppendInteger(text, v); break;
-            case TensorDataType.Int8: foreach (var v in MemoryMarshal.Cast<byte, sbyte>(data)) AppendInteger(text, v); break;
-            case TensorDataType.UInt64: foreach (var v in MemoryMarshal.Cast<byte, ulong>(data)) AppendInteger(text, v); break;
-            case TensorDataType.UInt32: foreach (var v in MemoryMarshal.Cast<byte, uint>(data)) AppendInteger(text, v); break;
-            case TensorDataType.UInt16: foreach (var v in MemoryMarshal.Cast<byte, ushort>(data)) AppendInteger(text, v); break;
-            case TensorDataType.UInt8: foreach (var v in data) AppendInteger(text, v); break;
+            case TensorDataType.Int64: foreach (var v in MemoryMarshal.Cast<byte, long>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.Int32: foreach (var v in MemoryMarshal.Cast<byte, int>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.Int16: foreach (var v in MemoryMarshal.Cast<byte, short>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.Int8: foreach (var v in MemoryMarshal.Cast<byte, sbyte>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.UInt64: foreach (var v in MemoryMarshal.Cast<byte, ulong>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.UInt32: foreach (var v in MemoryMarshal.Cast<byte, uint>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.UInt16: foreach (var v in MemoryMarshal.Cast<byte, ushort>(data)) AppendFormatted(text, v); break;
+            case TensorDataType.UInt8: foreach (var v in data) AppendFormatted(text, v); break;
             case TensorDataType.Bool: foreach (var v in data) Append(text, v != 0 ? "true,"u8 : "false,"u8); break;
         }
         // The last value's comma becomes the closing bracket.
@@ -56,22 +56,16 @@ public static class JsonTensorWriter
     {
         // JSON has no NaN or infinity: the writer refuses them as it always has.
         if (!float.IsFinite(value)) writer.WriteNumberValue(value);
-        var span = text.GetSpan(MaxValueLength);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        span[written] = (byte)',';
-        text.Advance(written + 1);
+        AppendFormatted(text, value);
     }
 
     private static void AppendDouble(PooledBufferWriter text, Utf8JsonWriter writer, double value)
     {
         if (!double.IsFinite(value)) writer.WriteNumberValue(value);
-        var span = text.GetSpan(MaxValueLength);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        span[written] = (byte)',';
-        text.Advance(written + 1);
+        AppendFormatted(text, value);
     }
 
-    private static void AppendInteger<T>(PooledBufferWriter text, T value) where T : IUtf8SpanFormattable
+    private static void AppendFormatted<T>(PooledBufferWriter text, T value) where T : IUtf8SpanFormattable
     {
         var span = text.GetSpan(MaxValueLength);
         value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
