@@ -36,10 +36,15 @@ public sealed class InferenceScheduler
     private double _secondsPerRow = 0.001;
     private double _correction = 1;
 
-    public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger, GpuMemoryGate memoryGate)
-        : this(model.Metadata, model.Instances, options, metrics, time, logger, memoryGate)
+    /// <summary>A scheduler over the model's instances, each wrapped by <paramref name="runnerDecorator"/> when the host registers one.</summary>
+    public InferenceScheduler(LoadedModel model, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger<InferenceScheduler> logger, GpuMemoryGate memoryGate,
+        IBatchRunnerDecorator? runnerDecorator = null)
+        : this(model.Metadata, Runners(model.Instances, runnerDecorator), options, metrics, time, logger, memoryGate)
     {
     }
+
+    private static IReadOnlyList<IBatchRunner> Runners(IReadOnlyList<IBatchRunner> instances, IBatchRunnerDecorator? decorator) =>
+        decorator is null ? instances : instances.Select(decorator.Decorate).ToArray();
 
     /// <summary>A scheduler over any batch runners (the model's instances, or stand-ins in tests).</summary>
     internal InferenceScheduler(ModelMetadata metadata, IReadOnlyList<IBatchRunner> runners, PodOptions options, PodMetricSet metrics, TimeProvider time, ILogger logger, GpuMemoryGate memoryGate)

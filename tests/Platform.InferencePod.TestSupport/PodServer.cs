@@ -3,10 +3,11 @@ using System.Text.Json.Nodes;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Platform.InferencePod.Gpu;
+using Platform.InferencePod.Batching;
 using Platform.InferencePod.Grpc;
 using Platform.InferencePod.Grpc.V2;
 using Platform.InferencePod.Hosting;
+using Platform.InferencePod.Inference;
 using Platform.InferencePod.Pipeline;
 using Platform.InferencePod.RateLimiting;
 
@@ -15,9 +16,12 @@ namespace Platform.InferencePod.TestSupport;
 /// <summary>The real pod on a loopback port, in this process, started and warmed up.</summary>
 public sealed class PodServer : IAsyncDisposable
 {
-    private PodServer(WebApplication app, Uri baseAddress, Uri grpcAddress, int connections)
+    private readonly RunGate? _gate;
+
+    private PodServer(WebApplication app, Uri baseAddress, Uri grpcAddress, int connections, RunGate? gate)
     {
         App = app;
+        _gate = gate;
         Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -35,18 +39,18 @@ public sealed class PodServer : IAsyncDisposable
     public GrpcChannel GrpcChannel { get; }
     public GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; }
     public PodState State => App.Services.GetRequiredService<PodState>();
+    public InferenceScheduler Scheduler => App.Services.GetRequiredService<InferenceScheduler>();
 
     /// <summary>Starts a pod; <paramref name="settings"/> are configuration keys ("Batching:MaxBatchSize") and values.</summary>
-    /// <param name="valve">When given, the pod's batch loops start no run while it is closed.</param>
+    /// <param name="gate">When given, the pod's model runs wait at it while it is closed (it starts open: warm-up passes).</param>
     /// <param name="logs">When given, receives the pod's log lines from Information up.</param>
     /// <param name="connections">Most connections the HTTP client opens (a benchmark's concurrency).</param>
     public static async Task<PodServer> StartAsync(string modelPath, IDictionary<string, string?>? settings = null, bool waitForReady = true,
-        BatchValve? valve = null, LogCapture? logs = null, int connections = 512)
+        RunGate? gate = null, LogCapture? logs = null, int connections = 512)
     {
         // One session on every CPU unless a test asks for the layout search: a measured layout differs
         // from run to run, and tests of batching count on one batch loop. ThreadLayoutTests run the search.
         var args = new List<string> { $"--Model:Path={modelPath}", "--urls=http://127.0.0.1:0", "--Server:GrpcPort=0", "--Model:ThreadLayoutSearch=false" };
-        if (valve is not null) args.AddRange(BatchValve.Settings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) args.Add($"--{key}={value}");
         var app = PodApp.Build(args.ToArray(), builder =>
         {
@@ -56,12 +60,12 @@ public sealed class PodServer : IAsyncDisposable
                 builder.Logging.AddProvider(logs);
                 builder.Logging.AddFilter<LogCapture>("Platform", LogLevel.Information);
             }
-            if (valve is not null) builder.Services.AddSingleton<IGpuMemorySource>(valve);
+            if (gate is not null) builder.Services.AddSingleton<IBatchRunnerDecorator>(gate);
         });
         await app.StartAsync();
         var grpcPort = app.Services.GetRequiredService<ListenEndpoints>().BoundGrpcPort;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => new Uri(a).Port != grpcPort);
-        var server = new PodServer(app, new Uri(address), new Uri($"http://127.0.0.1:{grpcPort}"), connections);
+        var server = new PodServer(app, new Uri(address), new Uri($"http://127.0.0.1:{grpcPort}"), connections, gate);
         if (waitForReady)
         {
             var stopping = Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping);
@@ -73,6 +77,40 @@ public sealed class PodServer : IAsyncDisposable
             }
         }
         return server;
+    }
+
+    /// <summary>
+    /// Sends a request (or submits a job) whose batch the closed gate then holds, computing, in the pod's batch loop;
+    /// returns once it is held and past the run time the pod expected of it, so the backlog estimate
+    /// (zero then: call this with the queue empty) counts what is queued next alone, as on an idle
+    /// pod. What the test sends next waits in the queue. The returned task is the request's answer,
+    /// which comes once the gate lets the run through.
+    /// </summary>
+    public async Task<Task<T>> HoldRunAsync<T>(Func<Task<T>> send)
+    {
+        var gate = _gate ?? throw new InvalidOperationException("the pod was started without a RunGate");
+        var held = gate.WhenHolding(gate.Holding + 1);
+        var pending = send();
+        try
+        {
+            await held.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no run was held within 30 s (the request is {pending.Status}): close the gate first, and send a request the pod admits");
+        }
+        await Until(() => Scheduler.EstimateBacklog() == TimeSpan.Zero, () => $"the pod's backlog estimate to fall to zero (it is {Scheduler.EstimateBacklog().TotalMilliseconds:F0} ms; {Scheduler.QueuedRequests} queued)");
+        return pending;
+    }
+
+    private static async Task Until(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 30 s for {what()}");
+            await Task.Delay(5);
+        }
     }
 
     public async Task<string> MetricsTextAsync() => await Client.GetStringAsync("/metrics");
@@ -93,6 +131,8 @@ public sealed class PodServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that failed with the gate closed must not leave the drain waiting on a held run.
+        _gate?.Open();
         Client.Dispose();
         GrpcChannel.Dispose();
         await App.StopAsync();

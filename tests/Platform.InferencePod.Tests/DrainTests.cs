@@ -13,12 +13,16 @@ public sealed class DrainTests
 
     private static HttpContent Body() => V2Requests.Binary("input", [2, 3, 224, 224], Image);
 
+    /// <summary>A request whose run the closed gate holds, so what follows queues; answered once the gate opens.</summary>
+    private static Task<Task<HttpResponseMessage>> HoldOneAsync(PodServer pod) => pod.HoldRunAsync(() => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body()));
+
     [Fact]
     public async Task Stopping_with_a_queued_backlog_refuses_new_work_and_answers_everything_admitted()
     {
-        var valve = new BatchValve();
-        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1" }, valve: valve);
-        valve.Close();
+        var gate = new RunGate();
+        await using var pod = await PodServer.StartAsync(TestModels.MobileNet, new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1" }, gate: gate);
+        gate.Close();
+        var held = await HoldOneAsync(pod);
         const int backlogCount = 8;
         var backlog = Enumerable.Range(0, backlogCount).Select(_ => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body())).ToArray();
         await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") == backlogCount);
@@ -39,8 +43,8 @@ public sealed class DrainTests
         await Task.Delay(100);
         Assert.False(stopped.IsCompleted, "the host stopped with requests still queued");
 
-        valve.Open();
-        var responses = await Task.WhenAll(backlog);
+        gate.Open();
+        var responses = await Task.WhenAll(backlog.Append(held));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         await stopped.WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -48,19 +52,21 @@ public sealed class DrainTests
     [Fact]
     public async Task A_drain_that_times_out_says_how_many_admitted_requests_were_answered_and_how_many_cut_off()
     {
-        var valve = new BatchValve();
+        var gate = new RunGate();
         var logs = new LogCapture();
         await using var pod = await PodServer.StartAsync(TestModels.MobileNet,
-            new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Server:DrainTimeoutSeconds"] = "0.5" }, valve: valve, logs: logs);
-        valve.Close();
+            new Dictionary<string, string?> { ["Batching:MaxBatchSize"] = "2", ["Warmup:Iterations"] = "1", ["Server:DrainTimeoutSeconds"] = "0.5" }, gate: gate, logs: logs);
+        gate.Close();
+        var held = await HoldOneAsync(pod);
         const int backlogCount = 4;
         var backlog = Enumerable.Range(0, backlogCount).Select(_ => pod.Client.PostAsync("/v2/models/mobilenet_v2/infer", Body())).ToArray();
         await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync("platform_inference_queue_depth{model=\"mobilenet_v2\"}") == backlogCount);
 
         await pod.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Contains(logs.Lines, line => line.Contains("Drain timed out after 0.5 s (Server:DrainTimeoutSeconds): 0 of 4 admitted requests were answered, 4 are cut off", StringComparison.Ordinal));
-        valve.Open();
-        foreach (var request in backlog)
+        // The held request counts among those admitted and cut off.
+        Assert.Contains(logs.Lines, line => line.Contains("Drain timed out after 0.5 s (Server:DrainTimeoutSeconds): 0 of 5 admitted requests were answered, 5 are cut off", StringComparison.Ordinal));
+        gate.Open();
+        foreach (var request in backlog.Append(held))
         {
             try
             {

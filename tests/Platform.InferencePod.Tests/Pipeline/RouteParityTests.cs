@@ -26,13 +26,17 @@ public sealed class RouteParityTests
     public static TheoryData<Route> Routes => new() { Route.Infer, Route.Grpc, Route.Classify, Route.Jobs };
 
     /// <summary>A classifying mobilenet_v2 pod with jobs and no response cache (a cache would answer before the queue).</summary>
-    private static Task<PodServer> StartAsync(Dictionary<string, string?> more, BatchValve? valve = null)
+    private static Task<PodServer> StartAsync(Dictionary<string, string?> more, RunGate? gate = null)
     {
         var settings = ClassifierPodFixture.Settings(more);
         settings["Cache:Enabled"] = "false";
         settings["Jobs:Enabled"] = "true";
-        return PodServer.StartAsync(TestModels.MobileNet, settings, valve: valve);
+        return PodServer.StartAsync(TestModels.MobileNet, settings, gate: gate);
     }
+
+    /// <summary>An infer request whose run the closed gate holds, so the loop is busy and what comes next queues; answered once the gate opens.</summary>
+    private static Task<Task<HttpResponseMessage>> HoldOneAsync(PodServer pod) =>
+        pod.HoldRunAsync(() => pod.Client.PostAsync($"/v2/models/{Model}/infer", V2Requests.Binary("input", [1, 3, 224, 224], Image)));
 
     /// <summary>Calls the route once; the status as HTTP would say it (gRPC's mapped back), the error text, and the response.</summary>
     private static async Task<(HttpStatusCode Status, string Error, HttpResponseMessage? Response)> CallAsync(PodServer pod, Route route, string? key = null)
@@ -99,27 +103,31 @@ public sealed class RouteParityTests
     [MemberData(nameof(Routes))]
     public async Task Every_route_is_refused_at_once_when_the_queue_is_full(Route route)
     {
-        var valve = new BatchValve();
-        await using var pod = await StartAsync(new() { ["Queue:Capacity"] = "1" }, valve);
-        valve.Close();
-        var held = pod.Client.PostAsync($"/v2/models/{Model}/infer", V2Requests.Binary("input", [1, 3, 224, 224], Image));
+        var gate = new RunGate();
+        await using var pod = await StartAsync(new() { ["Queue:Capacity"] = "1" }, gate);
+        gate.Close();
+        var held = await HoldOneAsync(pod);
+        var queued = pod.Client.PostAsync($"/v2/models/{Model}/infer", V2Requests.Binary("input", [1, 3, 224, 224], Image));
         await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync($"platform_inference_queue_depth{{model=\"{Model}\"}}") == 1);
 
         var refused = await CallAsync(pod, route);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
         Assert.Contains("queue is full", refused.Error);
         Assert.Equal(1, await pod.MetricAsync($"platform_inference_rejections_total{{model=\"{Model}\",reason=\"queue_full\"}}"));
-        valve.Open();
+        gate.Open();
         Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await queued).StatusCode);
     }
 
     [Theory]
     [MemberData(nameof(Routes))]
     public async Task Every_route_drops_a_request_that_waits_past_its_deadline_before_compute(Route route)
     {
-        var valve = new BatchValve();
-        await using var pod = await StartAsync(new() { ["Queue:DefaultTimeoutMs"] = "300", ["Jobs:QueueTimeoutSeconds"] = "0.3" }, valve);
-        valve.Close();
+        var gate = new RunGate();
+        await using var pod = await StartAsync(new() { ["Queue:DefaultTimeoutMs"] = "300", ["Jobs:QueueTimeoutSeconds"] = "0.3" }, gate);
+        gate.Close();
+        // Claimed by the loop before its own 300 ms pass, the held request is computed once the gate opens.
+        var held = await HoldOneAsync(pod);
         var result = await CallAsync(pod, route);
         if (route == Route.Jobs)
         {
@@ -137,6 +145,10 @@ public sealed class RouteParityTests
         }
         Assert.Equal(1, await pod.MetricAsync($"platform_inference_rejections_total{{model=\"{Model}\",reason=\"deadline\"}}"));
         Assert.Equal(0, await pod.MetricAsync($"platform_inference_batch_size_count{{model=\"{Model}\"}}"));
-        valve.Open();
+        gate.Open();
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+        // The held request is the only one ever computed.
+        await AdmissionTests.WaitUntilAsync(async () => await pod.MetricAsync($"platform_inference_batch_size_count{{model=\"{Model}\"}}") >= 1);
+        Assert.Equal(1, await pod.MetricAsync($"platform_inference_batch_size_count{{model=\"{Model}\"}}"));
     }
 }
