@@ -12,7 +12,7 @@ namespace Platform.InferencePod.Protocol;
 /// datatype, a count that does not match the shape, deep nesting, bad JSON) returns false,
 /// and the caller decodes the array the general way, which names the problem.
 /// </summary>
-public static class JsonTensorData
+public static partial class JsonTensorData
 {
     /// <summary>Nesting of the data array the fast path takes (a tensor has at most 16 dimensions); deeper goes the general way.</summary>
     private const int MaxNesting = RequestValidation.MaxRank;
@@ -22,23 +22,32 @@ public static class JsonTensorData
     /// into <paramref name="destination"/>, which holds exactly <paramref name="elements"/> elements
     /// of <paramref name="type"/>. <paramref name="end"/> is the index of the array's closing ']'.
     /// </summary>
-    public static bool TryDecode(ReadOnlySpan<byte> json, int start, TensorDataType type, long elements, Span<byte> destination, out int end) => type switch
+    public static bool TryDecode(ReadOnlySpan<byte> json, int start, TensorDataType type, long elements, Span<byte> destination, out int end) =>
+        TryDecode(json, start, type, elements, destination, out end, PiecesMinimumElements);
+
+    /// <param name="piecesMinimum">Flat arrays of at least this many elements are decoded in pieces on every core at once (<see cref="TryDecodePieces"/>).</param>
+    internal static bool TryDecode(ReadOnlySpan<byte> json, int start, TensorDataType type, long elements, Span<byte> destination, out int end, long piecesMinimum) => type switch
     {
-        TensorDataType.Fp32 => TryScan<Fp32>(json, start, elements, destination, out end),
-        TensorDataType.Fp64 => TryScan<Fp64>(json, start, elements, destination, out end),
-        TensorDataType.Fp16 => TryScan<Fp16>(json, start, elements, destination, out end),
-        TensorDataType.Bf16 => TryScan<Bf16>(json, start, elements, destination, out end),
-        TensorDataType.Int64 => TryScan<Int64>(json, start, elements, destination, out end),
-        TensorDataType.Int32 => TryScan<Int32>(json, start, elements, destination, out end),
-        TensorDataType.Int16 => TryScan<Int16>(json, start, elements, destination, out end),
-        TensorDataType.Int8 => TryScan<Int8>(json, start, elements, destination, out end),
-        TensorDataType.UInt64 => TryScan<UInt64>(json, start, elements, destination, out end),
-        TensorDataType.UInt32 => TryScan<UInt32>(json, start, elements, destination, out end),
-        TensorDataType.UInt16 => TryScan<UInt16>(json, start, elements, destination, out end),
-        TensorDataType.UInt8 => TryScan<UInt8>(json, start, elements, destination, out end),
-        TensorDataType.Bool => TryScan<Bool>(json, start, elements, destination, out end),
+        TensorDataType.Fp32 => TryDecode<Fp32>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Fp64 => TryDecode<Fp64>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Fp16 => TryDecode<Fp16>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Bf16 => TryDecode<Bf16>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Int64 => TryDecode<Int64>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Int32 => TryDecode<Int32>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Int16 => TryDecode<Int16>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Int8 => TryDecode<Int8>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.UInt64 => TryDecode<UInt64>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.UInt32 => TryDecode<UInt32>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.UInt16 => TryDecode<UInt16>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.UInt8 => TryDecode<UInt8>(json, start, elements, destination, out end, piecesMinimum),
+        TensorDataType.Bool => TryDecode<Bool>(json, start, elements, destination, out end, piecesMinimum),
         _ => Fail(out end),
     };
+
+    private static bool TryDecode<TElement>(ReadOnlySpan<byte> json, int start, long elements, Span<byte> destination, out int end, long piecesMinimum)
+        where TElement : struct, IElement =>
+        elements >= piecesMinimum && Environment.ProcessorCount > 1 && TryDecodePieces<TElement>(json, start, elements, destination, out end)
+        || TryScan<TElement>(json, start, elements, destination, out end);
 
     /// <summary>
     /// Checks that the array at <paramref name="json"/>[<paramref name="start"/>] holds only numbers,
