@@ -52,14 +52,15 @@ public sealed class ThreadLayoutTests
     // Measured on a 2-core machine: mobilenet_v2 at batch 8 and resnet18.
     [InlineData("1x2:252,250,240 2x1:318,300,310", "2x1")]
     [InlineData("1x2:97,90 2x1:96,95", "1x2")]
-    // More instances must win by over 5%; the best sample counts, not the mean.
-    [InlineData("1x2:100 2x1:105", "1x2")]
-    [InlineData("1x2:100 2x1:106", "2x1")]
+    // More instances must win by over 15%; the best sample counts, not the mean.
+    [InlineData("1x2:100 2x1:106", "1x2")]
+    [InlineData("1x2:100 2x1:114", "1x2")]
+    [InlineData("1x2:100 2x1:116", "2x1")]
     [InlineData("1x2:100,20 2x1:90,90", "1x2")]
-    [InlineData("1x4:50 2x2:80 4x1:82", "2x2")]
-    [InlineData("1x4:50 2x2:80 4x1:90", "4x1")]
+    [InlineData("1x4:50 2x2:80 4x1:90", "2x2")]
+    [InlineData("1x4:50 2x2:80 4x1:93", "4x1")]
     [InlineData("2x1:10", "2x1")]
-    public void The_fastest_layout_wins_unless_one_with_fewer_instances_is_within_five_percent(string measured, string expected)
+    public void The_fastest_layout_wins_unless_one_with_fewer_instances_is_within_fifteen_percent(string measured, string expected)
     {
         var throughputs = measured.Split(' ').Select(m =>
         {
