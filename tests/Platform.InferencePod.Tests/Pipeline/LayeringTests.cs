@@ -57,7 +57,7 @@ public sealed partial class LayeringTests
     /// <summary>For each top-level namespace of the pod, the pod namespaces its files import.</summary>
     private static Dictionary<string, HashSet<string>> Dependencies()
     {
-        var pod = Path.Combine(RepositoryRoot(), "inference-pod");
+        var pod = RepositoryRoot.File("inference-pod");
         var graph = Core.Concat(Adapters).Concat(Hosting).ToDictionary(n => n, _ => new HashSet<string>());
         foreach (var file in Directory.EnumerateFiles(pod, "*.cs", SearchOption.AllDirectories))
         {
@@ -74,15 +74,6 @@ public sealed partial class LayeringTests
             }
         }
         return graph;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Platform.sln not found above the test's directory");
     }
 
     [GeneratedRegex(@"^namespace Platform\.InferencePod\.(\w+)", RegexOptions.Multiline)]

@@ -8,7 +8,7 @@ public sealed class CrdDriftTests
     [Fact]
     public void Crds_directory_holds_exactly_what_the_api_types_generate()
     {
-        var drift = CrdFiles.FindDrift(RepositoryRoot.CrdDirectory);
+        var drift = CrdFiles.FindDrift(RepositoryRoot.File("crds"));
 
         Assert.True(drift.Count == 0,
             "crds/ is out of date with operator/Api:\n" + string.Join("\n", drift) +

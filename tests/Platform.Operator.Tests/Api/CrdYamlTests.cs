@@ -30,7 +30,7 @@ public sealed class CrdYamlTests
     {
         // kubectl is on every build machine, CI included; without it this check fails rather than hides.
         Assert.True(Kubectl.IsInstalled, "kubectl is required on PATH for this test (it is installed on the build machines)");
-        var file = Path.Combine(RepositoryRoot.CrdDirectory, CrdBuilder.FileName(typeof(InferenceService)));
+        var file = Path.Combine(RepositoryRoot.File("crds"), CrdBuilder.FileName(typeof(InferenceService)));
 
         // annotate --local reads the file with kubectl's own YAML decoder and needs no cluster.
         var json = Kubectl.Run("annotate", "--local", "-f", file, "crdgen.test/parsed=true", "-o", "json");
