@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Platform.InferencePod.Metrics;
 
 namespace Platform.InferencePod.Lifecycle;
@@ -14,6 +15,9 @@ public static class MetricsWarmup
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new PodMetricSet(registry, model);
+        // Inside a trace, as a request is: the library then records exemplars (trace and span ids),
+        // which is its own code to compile.
+        using var trace = new Activity("warm-up").SetIdFormat(ActivityIdFormat.W3C).Start();
         metrics.InFlight.Inc();
         metrics.QueueWait.Observe(0.001);
         metrics.ComputeDuration.Observe(0.001);

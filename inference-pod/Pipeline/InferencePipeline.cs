@@ -86,8 +86,9 @@ public sealed class InferencePipeline
             var maxWait = call.Warmup ? WarmupMaxWait : call.MaxWait ?? _options.Queue.DefaultTimeout;
             // Overload costs the pod almost nothing per refused request: a full queue, or a backlog
             // longer than any deadline this call may have, is answered before the body is decoded.
-            // (Not with a response cache: a full queue must not stop a cached answer.)
-            if (!call.Warmup && !_cache.Enabled) RefuseEarly(maxWait);
+            // (Not with a response cache: a full queue must not stop a cached answer.) Warm-up calls
+            // take the same checks, so they are compiled before ready; their wait always admits.
+            if (!_cache.Enabled) RefuseEarly(maxWait);
             await decode(request, call.Aborted);
             var deadline = Deadline(request, call, call.ArrivalTimestamp, maxWait);
             var now = _time.GetTimestamp();
@@ -237,7 +238,7 @@ public sealed class InferencePipeline
 
     private async Task<OutputTensor[]> AdmitAndWaitAsync(InferenceRequest request, CallContext call, long enqueued, long deadline, bool waitForRoom)
     {
-        if (!call.Warmup && !waitForRoom)
+        if (!waitForRoom)
         {
             // A client that waits is refused at once when the backlog would outlast its deadline
             // (429: retrying later helps), or when its own compute alone would (504: it does not).
