@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Platform.KubeApiDouble;
+using Platform.KubeApiDouble.Diagnostics;
 using Platform.KubeApiDouble.Faults;
 using Platform.Operator.Api.V1Alpha1;
 
@@ -84,8 +85,11 @@ public sealed class ApiRefusalEndToEndTests
         cluster.Api.Faults.TooManyRequests(new RequestMatch(Verb: "patch", Resource: "services"), retryAfterSeconds: 2, times: 1);
         await cluster.CreateAsync(OperatorCluster.NewService("throttled"));
         await cluster.WaitForAsync(KubeResources.Services, "throttled");
+        // The double logs a request after it has answered it: the object can be visible first.
+        List<RecordedRequest> Attempts() => cluster.Api.Requests.All.Where(r => r.Resource == "services" && r.Verb == "patch").OrderBy(r => r.Sequence).ToList();
+        await cluster.Api.WaitForAsync(() => Attempts().Count >= 2);
 
-        var attempts = cluster.Api.Requests.All.Where(r => r.Resource == "services" && r.Verb == "patch").OrderBy(r => r.Sequence).ToList();
+        var attempts = Attempts();
         Assert.Equal(429, attempts[0].StatusCode);
         Assert.True(attempts[1].Time - attempts[0].Time >= TimeSpan.FromSeconds(1.9),
             $"retried {(attempts[1].Time - attempts[0].Time).TotalMilliseconds} ms after a Retry-After of 2 s");
