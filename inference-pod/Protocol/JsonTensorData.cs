@@ -104,19 +104,7 @@ public static partial class JsonTensorData
                 continue;
             }
             if (count >= elements) return false;
-            if (c is 't' or 'f')
-            {
-                var value = c == 't';
-                var literal = value ? "true"u8 : "false"u8;
-                if (!json[position..].StartsWith(literal)) return false;
-                position += literal.Length;
-                if (!TElement.Write(value, Element<TElement>(destination, count))) return false;
-            }
-            else
-            {
-                if (!JsonNumber.TryScan(json, ref position, out var number)) return false;
-                if (!TElement.Write(number, Element<TElement>(destination, count))) return false;
-            }
+            if (!TryScanElement<TElement>(json, ref position, c, destination, count)) return false;
             count++;
             afterValue = true;
             afterComma = false;
@@ -124,6 +112,25 @@ public static partial class JsonTensorData
         if (elements != long.MaxValue && count != elements) return false;
         end = position;
         return true;
+    }
+
+    /// <summary>
+    /// The value that starts with <paramref name="c"/> at <paramref name="position"/> (a boolean or a
+    /// number), written as element <paramref name="index"/>; the position moves past it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryScanElement<TElement>(ReadOnlySpan<byte> json, ref int position, int c, Span<byte> destination, long index)
+        where TElement : struct, IElement
+    {
+        if (c is 't' or 'f')
+        {
+            var value = c == 't';
+            var literal = value ? "true"u8 : "false"u8;
+            if (!json[position..].StartsWith(literal)) return false;
+            position += literal.Length;
+            return TElement.Write(value, Element<TElement>(destination, index));
+        }
+        return JsonNumber.TryScan(json, ref position, out var number) && TElement.Write(number, Element<TElement>(destination, index));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -32,8 +32,8 @@ public static partial class JsonTensorData
         if (json[arrayEnd] != ']') return false;
         // Pieces cut at commas, so a second core can take some while this thread converts the rest.
         var pieces = Math.Min(Environment.ProcessorCount * 4, 64);
-        Span<int> cuts = stackalloc int[pieces + 1];
-        Span<long> firsts = stackalloc long[pieces + 1];
+        var cuts = new int[pieces + 1];
+        var firsts = new long[pieces + 1];
         cuts[0] = start;
         var count = 0;
         for (var i = 1; i < pieces; i++)
@@ -44,15 +44,12 @@ public static partial class JsonTensorData
             cuts[++count] = from + comma;
         }
         cuts[++count] = arrayEnd;
-        firsts[0] = 0;
         for (var i = 1; i <= count; i++)
             firsts[i] = firsts[i - 1] + json[(cuts[i - 1] + 1)..cuts[i]].Count((byte)',') + 1;
         if (firsts[count] != elements) return false;
 
         var length = json.Length;
         var size = destination.Length;
-        var cutArray = cuts[..(count + 1)].ToArray();
-        var firstArray = firsts[..(count + 1)].ToArray();
         var failed = 0;
         fixed (byte* text = json)
         fixed (byte* target = destination)
@@ -62,9 +59,9 @@ public static partial class JsonTensorData
             var targetAddress = (nint)target;
             Parallel.For(0, count, piece =>
             {
-                var position = cutArray[piece] + 1;
-                if (!TryScanFlat<TElement>(Text(textAddress, length), ref position, firstArray[piece + 1] - firstArray[piece], Target(targetAddress, size), firstArray[piece])
-                    || position != cutArray[piece + 1])
+                var position = cuts[piece] + 1;
+                if (!TryScanFlat<TElement>(Text(textAddress, length), ref position, firsts[piece + 1] - firsts[piece], Target(targetAddress, size), firsts[piece])
+                    || position != cuts[piece + 1])
                     Volatile.Write(ref failed, 1);
             });
         }
@@ -94,19 +91,7 @@ public static partial class JsonTensorData
                 position++;
             }
             c = NextNonSpace(json, ref position);
-            if (c is 't' or 'f')
-            {
-                var value = c == 't';
-                var literal = value ? "true"u8 : "false"u8;
-                if (!json[position..].StartsWith(literal)) return false;
-                position += literal.Length;
-                if (!TElement.Write(value, Element<TElement>(destination, firstIndex + k))) return false;
-            }
-            else
-            {
-                if (c < 0 || !JsonNumber.TryScan(json, ref position, out var number)) return false;
-                if (!TElement.Write(number, Element<TElement>(destination, firstIndex + k))) return false;
-            }
+            if (c < 0 || !TryScanElement<TElement>(json, ref position, c, destination, firstIndex + k)) return false;
         }
         NextNonSpace(json, ref position);
         return true;
