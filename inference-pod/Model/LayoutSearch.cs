@@ -33,8 +33,8 @@ public static class LayoutSearch
     {
         var started = Stopwatch.GetTimestamp();
         var measured = new List<LayoutThroughput>();
-        ModelInstance[]? best = null;
-        ThreadLayout bestLayout = default;
+        // The fastest layout so far: its sessions, kept, and its measurement.
+        (ModelInstance[] Instances, LayoutThroughput Measured)? best = null;
         var batchSize = 1;
         try
         {
@@ -46,16 +46,18 @@ public static class LayoutSearch
                 try
                 {
                     batchSize = instances[0].Metadata.SupportsBatching ? Math.Max(1, maxBatchSize) : 1;
-                    if (best is null)
+                    if (best is not { } fastest)
                     {
                         // The first is measured in turns with the second; alone only when it is the only one.
                         current = new LayoutThroughput(layout, candidates.Count > 1 ? [] : Measure([instances], batchSize)[0]);
                     }
                     else
                     {
-                        var samples = Measure([best, instances], batchSize);
+                        var samples = Measure([fastest.Instances, instances], batchSize);
                         // The best so far is judged again on the samples taken in turns with this candidate.
-                        measured[measured.FindIndex(m => m.Layout == bestLayout)] = new LayoutThroughput(bestLayout, samples[0]);
+                        var again = fastest.Measured with { RowsPerSecond = samples[0] };
+                        measured[measured.IndexOf(fastest.Measured)] = again;
+                        best = (fastest.Instances, again);
                         current = new LayoutThroughput(layout, samples[1]);
                     }
                     measured.Add(current);
@@ -65,19 +67,24 @@ public static class LayoutSearch
                     Dispose(instances);
                     throw;
                 }
-                var chosen = best is null ? layout : ThreadLayouts.Pick([measured.First(m => m.Layout == bestLayout), current]);
-                var (keep, drop) = chosen == layout ? (instances, best) : (best, instances);
-                if (drop is not null) Dispose(drop);
-                best = keep;
-                bestLayout = chosen;
+                if (best is not { } kept || ThreadLayouts.Pick([kept.Measured, current]) == layout)
+                {
+                    if (best is { } dropped) Dispose(dropped.Instances);
+                    best = (instances, current);
+                }
+                else
+                {
+                    Dispose(instances);
+                }
             }
         }
         catch
         {
-            if (best is not null) Dispose(best);
+            if (best is { } held) Dispose(held.Instances);
             throw;
         }
-        return (best!, new Outcome(bestLayout, measured, batchSize, Stopwatch.GetElapsedTime(started)));
+        var (chosen, chosenMeasured) = best!.Value;
+        return (chosen, new Outcome(chosenMeasured.Layout, measured, batchSize, Stopwatch.GetElapsedTime(started)));
     }
 
     /// <summary>
