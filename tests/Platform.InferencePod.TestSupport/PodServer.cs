@@ -99,18 +99,9 @@ public sealed class PodServer : IAsyncDisposable
         {
             throw new TimeoutException($"no run was held within 30 s (the request is {pending.Status}): close the gate first, and send a request the pod admits");
         }
-        await Until(() => Scheduler.EstimateBacklog() == TimeSpan.Zero, () => $"the pod's backlog estimate to fall to zero (it is {Scheduler.EstimateBacklog().TotalMilliseconds:F0} ms; {Scheduler.QueuedRequests} queued)");
+        await Polling.UntilAsync(() => Task.FromResult(Scheduler.EstimateBacklog() == TimeSpan.Zero),
+            () => $"the pod's backlog estimate to fall to zero (it is {Scheduler.EstimateBacklog().TotalMilliseconds:F0} ms; {Scheduler.QueuedRequests} queued)", TimeSpan.FromSeconds(30));
         return pending;
-    }
-
-    private static async Task Until(Func<bool> condition, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 30 s for {what()}");
-            await Task.Delay(5);
-        }
     }
 
     public async Task<string> MetricsTextAsync() => await Client.GetStringAsync("/metrics");

@@ -201,13 +201,6 @@ public sealed class AdmissionTests
     }
 
     /// <summary>Polls a condition the server exposes only through its API.</summary>
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 20_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(5);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 20_000) =>
+        Polling.UntilAsync(condition, () => "the condition", TimeSpan.FromMilliseconds(timeoutMs));
 }
