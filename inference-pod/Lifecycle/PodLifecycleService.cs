@@ -24,7 +24,7 @@ public sealed class PodLifecycleService(
     IServer server,
     ListenEndpoints grpcEndpoints,
     IHostApplicationLifetime lifetime,
-    ILogger<PodLifecycleService> logger) : IHostedLifecycleService
+    ILogger<PodLifecycleService> logger) : IHostedLifecycleService, IDisposable
 {
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(10);
     private readonly CancellationTokenSource _stopping = new();
@@ -108,6 +108,13 @@ public sealed class PodLifecycleService(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => StoppingAsync(cancellationToken);
+
+    /// <summary>
+    /// A host whose start failed (another process holds a port) is disposed without stopping: the
+    /// warm-up still running must end quietly, not report the runs of a model being disposed as a
+    /// second error line. This service depends on the scheduler, so it is disposed before the model.
+    /// </summary>
+    public void Dispose() => _stopping.Cancel();
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
